@@ -1,0 +1,73 @@
+package reference
+
+import "github.com/ndis-chimney/conformance/target/ndis"
+
+// terminate uploads each referenced object: it writes the object's delegated state into the
+// delegated structure after its block, hands outstanding send data back in the block's
+// NetBufferListChain (NULL when there is none), and frees the object
+// (ddi/nf-ndischimney-ndismterminateoffloadcomplete.md,
+// concepts/handling-outstanding-send-data-during-a-terminate-offload-operation.md).
+func (t *Target) terminate(tree *ndis.MiniportOffloadBlockList) {
+	var freed []func()
+	for _, b := range ndis.Blocks(tree) {
+		status, free := t.terminateBlock(b)
+		b.Status = status
+		if free != nil {
+			freed = append(freed, free)
+		}
+	}
+	// Objects are freed after the whole tree is handled, so that a connection and its path
+	// terminated together are both still found while the tree is walked.
+	for _, free := range freed {
+		free()
+	}
+}
+
+func (t *Target) terminateBlock(b *ndis.MiniportOffloadBlockList) (ndis.Status, func()) {
+	if b.Role() == ndis.RolePlaceholder {
+		return ndis.StatusSuccess, nil
+	}
+	ctx, r := b.Context(), t.objects
+	switch b.Layer() {
+	case ndis.LayerNeighbor:
+		n := r.neighbors[ctx]
+		if n == nil {
+			return ndis.StatusFailure, nil
+		}
+		copyState(b.NeighborDelegated, n.delegated)
+		return ndis.StatusSuccess, func() { delete(r.neighbors, ctx) }
+	case ndis.LayerPath:
+		p := r.paths[ctx]
+		if p == nil {
+			return ndis.StatusFailure, nil
+		}
+		copyState(b.PathDelegated, p.delegated)
+		return ndis.StatusSuccess, func() { delete(r.paths, ctx) }
+	case ndis.LayerTCP:
+		c := r.connections[ctx]
+		if c == nil {
+			return ndis.StatusFailure, nil
+		}
+		t.handBack(b, c)
+		return ndis.StatusSuccess, func() { delete(r.connections, ctx) }
+	}
+	return ndis.StatusFailure, nil
+}
+
+// handBack writes a terminated connection's delegated state, its outstanding send data in
+// the original order, and the receive data it still buffers.
+func (t *Target) handBack(b *ndis.MiniportOffloadBlockList, c *connection) {
+	d := c.delegated
+	d.SendDataHead, d.SendDataTail, d.BufferedData = nil, nil, nil
+	b.NetBufferListChain = nil
+	if n := len(c.sendData); n > 0 {
+		b.NetBufferListChain = ndis.LinkNetBufferLists(c.sendData...)
+		d.SendDataHead, d.SendDataTail = c.sendData[0], c.sendData[n-1]
+		c.sendData = nil
+	}
+	if len(c.receiveData) > 0 {
+		d.BufferedData = &ndis.NetBufferList{FirstNetBuffer: &ndis.NetBuffer{Data: c.receiveData}}
+		c.receiveData = nil
+	}
+	copyState(b.TCPDelegated, d)
+}

@@ -1,0 +1,26 @@
+package config
+
+// Interpretations are the readings the suite takes where the documents disagree and both
+// readings are reasonable. Each key names a recorded conflict of the rule catalog; false (or
+// the first value) is the suite's default reading.
+type Interpretations struct {
+	// PlaceholderTypeArbitrary (CONFLICT-TREE-01): placeholders are sent with a Type of another
+	// layer, and the target must ignore it.
+	PlaceholderTypeArbitrary bool `yaml:"placeholderTypeArbitrary"`
+	// LinkerAllDependentsFailedPartialSuccess (CONFLICT-TREE-02): a linker whose dependents all
+	// failed gets NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS instead of NDIS_STATUS_FAILURE.
+	LinkerAllDependentsFailedPartialSuccess bool `yaml:"linkerAllDependentsFailedPartialSuccess"`
+	// PlaceholderStatusFollowsDependents (CONFLICT-TREE-04): a placeholder's initiate status
+	// follows its dependents as a linker's does, instead of always NDIS_STATUS_SUCCESS.
+	PlaceholderStatusFollowsDependents bool `yaml:"placeholderStatusFollowsDependents"`
+	// UpdateAppliedBeforeReturn (CONFLICT-UPD-01): the target applies an update before
+	// MiniportUpdateOffload returns, so a query between return and completion sees it.
+	UpdateAppliedBeforeReturn bool `yaml:"updateAppliedBeforeReturn"`
+	// KeepaliveResetFlag (CONFLICT-UPD-02): which cached flag resets the keepalive probe count
+	// and timeout on update: "maxRtRestart" (as the pages are written) or "keepAliveRestart".
+	KeepaliveResetFlag KeepaliveResetFlag `yaml:"keepaliveResetFlag"`
+	// RootFailureContinuesTraversal (CONFLICT-INIT-xx): when the root block of an initiate
+	// fails, the blocks after it through NextBlock are still offloaded, instead of the
+	// traversal stopping there.
+	RootFailureContinuesTraversal bool `yaml:"rootFailureContinuesTraversal"`
+}

@@ -1,0 +1,219 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ndis-chimney/conformance/target/ndis"
+	"github.com/onsi/ginkgo/v2"
+)
+
+// Outcome is what happened to one tree handed to a target.
+type Outcome struct {
+	Op     Op
+	Tree   *ndis.MiniportOffloadBlockList
+	Before Snapshot // as handed over, after the harness filled sentinels and canaries
+	After  Snapshot // as handed back, taken the moment the completion arrived
+	Event  Event
+}
+
+// Changes returns what the target changed in the tree between hand-over and completion.
+func (o Outcome) Changes() []Change { return Diff(o.Before, o.After) }
+
+// ChangesAt returns the changes to the block at path.
+func (o Outcome) ChangesAt(path string) []Change {
+	var out []Change
+	for _, c := range o.Changes() {
+		if c.Path == path {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Path returns the Walk path of b in the outcome's tree.
+func (o Outcome) Path(b *ndis.MiniportOffloadBlockList) string { return ndis.PathOf(o.Tree, b) }
+
+// Do hands tree to the target's handler for op and waits for the completion. It fails the spec,
+// naming the rule, when the handler does not return in time, the completion does not arrive,
+// arrives during the handler call or with another tree, or leaves a block without a Status.
+func (s *Session) Do(ctx context.Context, op Op, tree *ndis.MiniportOffloadBlockList) Outcome {
+	ginkgo.GinkgoHelper()
+	rules := contractOf(op)
+	s.prepare(op, tree)
+	out := Outcome{Op: op, Tree: tree, Before: Take(tree)}
+	s.handed = append(s.handed, handover{op: op, tree: tree})
+	ginkgo.AddReportEntry(fmt.Sprintf("%s tree handed over", op.Handler()), out.Before.Text, ginkgo.ReportEntryVisibilityFailureOrVerbose)
+
+	if err := s.call(op, tree); err != nil {
+		Failf(rules.Asynchronous, op, "", "%v", err)
+	}
+	wait, cancel := context.WithTimeout(ctx, s.Timing.Completion)
+	defer cancel()
+	e, ok := s.Host.waitFor(wait, op, tree)
+	if !ok {
+		if other := s.otherTrees(op); len(other) > 0 {
+			Failf(rules.SameTree, op, "", "%s was called with another tree (%s) instead of the one handed over", op.Completion(), strings.Join(other, "; "))
+		}
+		Failf(rules.ExactlyOnce, op, "", "no %s within %s", op.Completion(), s.Timing.Completion)
+	}
+	out.Event, out.After = e, e.Snapshot
+	ginkgo.AddReportEntry(fmt.Sprintf("%s tree handed back", op.Completion()), out.After.Text, ginkgo.ReportEntryVisibilityFailureOrVerbose)
+	if e.DuringCall {
+		Failf(rules.Asynchronous, op, "", "%s was called before %s returned", op.Completion(), op.Handler())
+	}
+	for _, b := range out.After.Blocks {
+		if b.Members.Status == StatusUnwritten {
+			Failf(rules.StatusInEveryBlock, op, b.Path, "Status was never written (still the harness sentinel)")
+		}
+	}
+	s.account(op, out)
+	return out
+}
+
+// call runs the handler on its own goroutine so that a handler that never returns cannot hang
+// the suite, and marks the call as in progress so that a completion made inside it is seen.
+func (s *Session) call(op Op, tree *ndis.MiniportOffloadBlockList) error {
+	done := make(chan error, 1)
+	s.Host.inCall.Add(1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				s.Host.inCall.Add(-1)
+				done <- fmt.Errorf("%s panicked: %v", op.Handler(), r)
+			}
+		}()
+		err := s.handler(op)(tree)
+		s.Host.inCall.Add(-1)
+		if err != nil {
+			err = fmt.Errorf("%s returned an adapter error: %w", op.Handler(), err)
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(s.Timing.Handler):
+		return fmt.Errorf("%s did not return within %s", op.Handler(), s.Timing.Handler)
+	}
+}
+
+func (s *Session) handler(op Op) func(*ndis.MiniportOffloadBlockList) error {
+	switch op {
+	case Initiate:
+		return s.Target.MiniportInitiateOffload
+	case Query:
+		return s.Target.MiniportQueryOffload
+	case Update:
+		return s.Target.MiniportUpdateOffload
+	case Invalidate:
+		return s.Target.MiniportInvalidateOffload
+	}
+	return s.Target.MiniportTerminateOffload
+}
+
+// otherTrees describes completions of op whose tree the harness never handed over for op.
+func (s *Session) otherTrees(op Op) []string {
+	var out []string
+	for _, e := range s.Host.Events() {
+		if e.Op == op && !s.handedOver(op, e.Tree) {
+			out = append(out, fmt.Sprintf("%p", e.Tree))
+		}
+	}
+	return out
+}
+
+func (s *Session) handedOver(op Op, tree *ndis.MiniportOffloadBlockList) bool {
+	for _, h := range s.handed {
+		if h.op == op && h.tree == tree {
+			return true
+		}
+	}
+	return false
+}
+
+// account updates the ledger from a completion: lists of offloaded connections become the
+// target's; lists chained back by a terminate are counted.
+func (s *Session) account(op Op, out Outcome) {
+	for _, b := range out.After.Blocks {
+		switch op {
+		case Initiate:
+			if st := b.Members.Status; st == ndis.StatusSuccess || st == ndis.StatusOffloadPartialSuccess {
+				s.Ledger.HandOver(b.Block)
+			}
+		case Terminate:
+			for _, l := range b.Chain {
+				s.Ledger.handedBack(l.List)
+			}
+		}
+	}
+}
+
+// SyncSendCompletions counts, in the ledger, the send completions recorded since the last call,
+// and returns the lists completed that the ledger never handed over.
+func (s *Session) SyncSendCompletions() []*ndis.NetBufferList {
+	var unknown []*ndis.NetBufferList
+	sends := s.Host.SendCompletions()
+	for _, c := range sends[s.sendsSeen:] {
+		for _, l := range c.Lists {
+			if !s.Ledger.sendCompleted(l) {
+				unknown = append(unknown, l)
+			}
+		}
+	}
+	s.sendsSeen = len(sends)
+	return unknown
+}
+
+// Initiate hands tree to MiniportInitiateOffload and waits for its completion.
+func (s *Session) Initiate(ctx context.Context, tree *ndis.MiniportOffloadBlockList) Outcome {
+	ginkgo.GinkgoHelper()
+	return s.Do(ctx, Initiate, tree)
+}
+
+// Query hands tree to MiniportQueryOffload and waits for its completion.
+func (s *Session) Query(ctx context.Context, tree *ndis.MiniportOffloadBlockList) Outcome {
+	ginkgo.GinkgoHelper()
+	return s.Do(ctx, Query, tree)
+}
+
+// Update hands tree to MiniportUpdateOffload and waits for its completion.
+func (s *Session) Update(ctx context.Context, tree *ndis.MiniportOffloadBlockList) Outcome {
+	ginkgo.GinkgoHelper()
+	return s.Do(ctx, Update, tree)
+}
+
+// Invalidate hands tree to MiniportInvalidateOffload and waits for its completion.
+func (s *Session) Invalidate(ctx context.Context, tree *ndis.MiniportOffloadBlockList) Outcome {
+	ginkgo.GinkgoHelper()
+	return s.Do(ctx, Invalidate, tree)
+}
+
+// Terminate hands tree to MiniportTerminateOffload and waits for its completion.
+func (s *Session) Terminate(ctx context.Context, tree *ndis.MiniportOffloadBlockList) Outcome {
+	ginkgo.GinkgoHelper()
+	return s.Do(ctx, Terminate, tree)
+}
+
+// MustDo is Do for a step that is setup rather than the subject of the spec: it also requires
+// every block to end in NDIS_STATUS_SUCCESS. A setup step that fails breaks no rule by itself
+// (a target may fail an offload it cannot categorize), so the failure is marked [setup].
+func (s *Session) MustDo(ctx context.Context, op Op, tree *ndis.MiniportOffloadBlockList) Outcome {
+	ginkgo.GinkgoHelper()
+	out := s.Do(ctx, op, tree)
+	for _, b := range out.After.Blocks {
+		if b.Members.Status != ndis.StatusSuccess {
+			ginkgo.Fail(fmt.Sprintf("[setup] %s %s: Status = %s, want NDIS_STATUS_SUCCESS; the spec needs this step to succeed "+
+				"before it can check its rule (the declared limits allow this tree)\n%s", op.Handler(), b.Path, b.Members.Status, out.After.Text))
+		}
+	}
+	return out
+}
+
+// MustInitiate offloads tree, requiring every block to succeed.
+func (s *Session) MustInitiate(ctx context.Context, tree *ndis.MiniportOffloadBlockList) Outcome {
+	ginkgo.GinkgoHelper()
+	return s.MustDo(ctx, Initiate, tree)
+}

@@ -1,0 +1,139 @@
+package harness
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ndis-chimney/conformance/target"
+	"github.com/ndis-chimney/conformance/target/ndis"
+)
+
+// Event is one completion a target made through the host.
+type Event struct {
+	Op         Op
+	Tree       *ndis.MiniportOffloadBlockList
+	DuringCall bool // it arrived while a handler call was still in progress
+	At         time.Time
+	Snapshot   Snapshot // the tree as it was handed back
+}
+
+// SendCompletion is one NdisTcpOffloadSendComplete call.
+type SendCompletion struct {
+	Lists      []*ndis.NetBufferList
+	Statuses   []ndis.Status
+	DuringCall bool
+}
+
+// Host plays NDIS and the host stack towards a target: it records every completion, with a
+// snapshot of the tree taken the moment it arrives, and every send completion.
+type Host struct {
+	mu     sync.Mutex
+	events []Event
+	sends  []SendCompletion
+	notify chan struct{} // closed and replaced on every new event
+	inCall atomic.Int32
+}
+
+var _ target.Host = (*Host)(nil)
+
+// NewHost returns a host with nothing recorded.
+func NewHost() *Host { return &Host{notify: make(chan struct{})} }
+
+func (h *Host) record(op Op, tree *ndis.MiniportOffloadBlockList) {
+	e := Event{Op: op, Tree: tree, DuringCall: h.inCall.Load() > 0, At: time.Now()}
+	if tree != nil {
+		e.Snapshot = Take(tree)
+	}
+	h.mu.Lock()
+	h.events = append(h.events, e)
+	close(h.notify)
+	h.notify = make(chan struct{})
+	h.mu.Unlock()
+}
+
+// NdisMInitiateOffloadComplete records an initiate completion.
+func (h *Host) NdisMInitiateOffloadComplete(tree *ndis.MiniportOffloadBlockList) {
+	h.record(Initiate, tree)
+}
+
+// NdisMQueryOffloadStateComplete records a query completion.
+func (h *Host) NdisMQueryOffloadStateComplete(tree *ndis.MiniportOffloadBlockList) {
+	h.record(Query, tree)
+}
+
+// NdisMUpdateOffloadComplete records an update completion.
+func (h *Host) NdisMUpdateOffloadComplete(tree *ndis.MiniportOffloadBlockList) {
+	h.record(Update, tree)
+}
+
+// NdisMInvalidateOffloadComplete records an invalidate completion.
+func (h *Host) NdisMInvalidateOffloadComplete(tree *ndis.MiniportOffloadBlockList) {
+	h.record(Invalidate, tree)
+}
+
+// NdisMTerminateOffloadComplete records a terminate completion.
+func (h *Host) NdisMTerminateOffloadComplete(tree *ndis.MiniportOffloadBlockList) {
+	h.record(Terminate, tree)
+}
+
+// NdisTcpOffloadSendComplete records the lists handed back and the Status of each.
+func (h *Host) NdisTcpOffloadSendComplete(chain *ndis.NetBufferList) {
+	c := SendCompletion{DuringCall: h.inCall.Load() > 0}
+	for _, l := range chain.Chain() {
+		c.Lists = append(c.Lists, l)
+		c.Statuses = append(c.Statuses, l.Status)
+	}
+	h.mu.Lock()
+	h.sends = append(h.sends, c)
+	close(h.notify)
+	h.notify = make(chan struct{})
+	h.mu.Unlock()
+}
+
+// Events returns every completion recorded so far.
+func (h *Host) Events() []Event {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]Event(nil), h.events...)
+}
+
+// SendCompletions returns every send completion recorded so far.
+func (h *Host) SendCompletions() []SendCompletion {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]SendCompletion(nil), h.sends...)
+}
+
+// waitFor waits until a completion of op for tree is recorded and returns it. It gives up when
+// ctx ends, returning false.
+func (h *Host) waitFor(ctx context.Context, op Op, tree *ndis.MiniportOffloadBlockList) (Event, bool) {
+	for {
+		h.mu.Lock()
+		for _, e := range h.events {
+			if e.Op == op && e.Tree == tree {
+				h.mu.Unlock()
+				return e, true
+			}
+		}
+		ch := h.notify
+		h.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return Event{}, false
+		}
+	}
+}
+
+// CompletionsOf returns the completions of op recorded for tree.
+func (h *Host) CompletionsOf(op Op, tree *ndis.MiniportOffloadBlockList) []Event {
+	var out []Event
+	for _, e := range h.Events() {
+		if e.Op == op && e.Tree == tree {
+			out = append(out, e)
+		}
+	}
+	return out
+}

@@ -1,0 +1,65 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"github.com/onsi/ginkgo/v2"
+	"strings"
+)
+
+// verifyQuiet runs when a spec ends. For the Settle window it keeps watching for what can only
+// be seen after the fact: a second completion of a tree, a completion of a tree never handed
+// over, a write to a tree already handed back, a send completion of a list the host never
+// handed over or already got back.
+func (s *Session) verifyQuiet() {
+	ginkgo.GinkgoHelper()
+	ctx, cancel := context.WithTimeout(context.Background(), s.Timing.Settle)
+	defer cancel()
+	s.checkQuiet()
+	<-ctx.Done() // the settle window: late completions and writes are what is being watched for
+	s.checkQuiet()
+}
+
+func (s *Session) checkQuiet() {
+	ginkgo.GinkgoHelper()
+	counts := map[handover]int{}
+	for _, e := range s.Host.Events() {
+		h := handover{op: e.Op, tree: e.Tree}
+		counts[h]++
+		if !s.handedOver(e.Op, e.Tree) {
+			Failf(contractOf(e.Op).SameTree, e.Op, "", "%s was called with a tree the host never handed to %s", e.Op.Completion(), e.Op.Handler())
+		}
+	}
+	for _, h := range s.handed {
+		if n := counts[h]; n > 1 {
+			Failf(contractOf(h.op).ExactlyOnce, h.op, "", "%s was called %d times for the same tree", h.op.Completion(), n)
+		}
+		if n := counts[h]; n == 1 {
+			e := s.Host.CompletionsOf(h.op, h.tree)[0]
+			if changes := Diff(e.Snapshot, Take(h.tree)); len(changes) > 0 {
+				Failf(contractOf(h.op).NoWriteAfterCompletion, h.op, changes[0].Path,
+					"the tree changed after %s handed it back: %s", h.op.Completion(), joinChanges(changes))
+			}
+		}
+	}
+	for _, l := range s.SyncSendCompletions() {
+		Failf(sendRules.CompletesOnlyHandedOver, 0, "", "NdisTcpOffloadSendComplete returned %s, which the host never handed over", l)
+	}
+	for _, e := range s.Ledger.All() {
+		if e.Returns() > 1 {
+			Failf(sendRules.ReturnedOnce, 0, "", "%s came back %d times (send-completed %d, handed back %d)", e.List, e.Returns(), e.SendCompleted, e.HandedBack)
+		}
+	}
+}
+
+func joinChanges(cs []Change) string {
+	parts := make([]string, 0, len(cs))
+	for i, c := range cs {
+		if i == 8 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(cs)-i))
+			break
+		}
+		parts = append(parts, c.String())
+	}
+	return strings.Join(parts, "; ")
+}

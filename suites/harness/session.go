@@ -1,0 +1,103 @@
+package harness
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ndis-chimney/conformance/target"
+	"github.com/ndis-chimney/conformance/target/ndis"
+	"github.com/onsi/ginkgo/v2"
+)
+
+// Factory returns a fresh, unopened target. The harness opens one for every spec, so that no
+// spec sees what another left offloaded.
+type Factory func() (target.Target, error)
+
+// Timing bounds every wait of the harness.
+type Timing struct {
+	// Completion is how long the harness waits for a target to complete an operation.
+	Completion time.Duration
+	// Handler is how long a handler call may take to return.
+	Handler time.Duration
+	// Settle is how long, at the end of a spec, the harness keeps watching for a second
+	// completion or a write to a tree already handed back.
+	Settle time.Duration
+}
+
+// Session is one spec's connection to a freshly opened target.
+type Session struct {
+	Target target.Target
+	Host   *Host
+	Info   target.Info
+	// Limits are the limits in force: those the target declared, overridden by ginkgo.yml.
+	Limits target.Limits
+	Ledger *Ledger
+	Timing Timing
+
+	handles   uint64
+	sendsSeen int
+	handed    []handover
+}
+
+// handover is one tree handed to the target in this session.
+type handover struct {
+	op   Op
+	tree *ndis.MiniportOffloadBlockList
+}
+
+// Open opens a fresh target from factory with a new Host and registers its checks and its
+// closing as cleanup of the running spec. overrides replace declared limits where they are
+// declared themselves.
+func Open(factory Factory, timing Timing, overrides target.Limits) *Session {
+	ginkgo.GinkgoHelper()
+	t, err := factory()
+	if err != nil {
+		ginkgo.Fail(fmt.Sprintf("[harness] cannot create the target: %v", err))
+	}
+	s := &Session{Target: t, Host: NewHost(), Ledger: NewLedger(), Timing: timing}
+	info, err := t.Open(s.Host)
+	if err != nil {
+		ginkgo.Fail(fmt.Sprintf("[harness] cannot open the target: %v", err))
+	}
+	s.Info = info
+	s.Limits = Override(info.Capabilities.Limits, overrides)
+	ginkgo.DeferCleanup(s.close)
+	return s
+}
+
+func (s *Session) close() {
+	ginkgo.GinkgoHelper()
+	s.verifyQuiet()
+	if err := s.Target.Close(); err != nil {
+		ginkgo.Fail(fmt.Sprintf("[harness] closing the target failed: %v", err))
+	}
+	s.checkQuiet() // what the target flushed while closing
+}
+
+// Override returns the limits of declared with every limit that over declares replaced.
+func Override(declared, over target.Limits) target.Limits {
+	out := declared
+	pick := func(dst *target.Limit, src target.Limit) {
+		if src.Declared {
+			*dst = src
+		}
+	}
+	pick(&out.TCPEntries, over.TCPEntries)
+	pick(&out.PathEntries, over.PathEntries)
+	pick(&out.NeighborEntries, over.NeighborEntries)
+	pick(&out.HostMemoryObjects, over.HostMemoryObjects)
+	pick(&out.SourceIPAddressEntries, over.SourceIPAddressEntries)
+	pick(&out.SourceMACEntries, over.SourceMACEntries)
+	pick(&out.VLANEntries, over.VLANEntries)
+	pick(&out.MaxInitialRcvWnd, over.MaxInitialRcvWnd)
+	pick(&out.MaxPathMTU, over.MaxPathMTU)
+	pick(&out.TransmitBuffers, over.TransmitBuffers)
+	pick(&out.ReceiveBuffers, over.ReceiveBuffers)
+	if over.ConfigurableSourceMAC.Declared {
+		out.ConfigurableSourceMAC = over.ConfigurableSourceMAC
+	}
+	if over.InterfaceVLANIDs.Declared {
+		out.InterfaceVLANIDs = over.InterfaceVLANIDs
+	}
+	return out
+}

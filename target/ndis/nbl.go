@@ -1,0 +1,62 @@
+package ndis
+
+import "fmt"
+
+// NetBufferList mirrors NET_BUFFER_LIST (nbl.h), reduced to what the chimney interface uses:
+// the link to the next list, the NET_BUFFERs, and the completion Status. In a chimney tree
+// each list describes one NET_BUFFER of outstanding send data.
+type NetBufferList struct {
+	Next           *NetBufferList
+	FirstNetBuffer *NetBuffer
+	Status         Status
+	// ID names the list in reports and across process boundaries; the host assigns it.
+	ID uint64
+}
+
+// NetBuffer mirrors NET_BUFFER (nbl.h). The MDL chain is reduced to the bytes it maps.
+type NetBuffer struct {
+	Next *NetBuffer
+	Data []byte
+}
+
+// DataLength returns the number of data bytes in the list's NET_BUFFERs.
+func (l *NetBufferList) DataLength() int {
+	n := 0
+	for b := l.FirstNetBuffer; b != nil; b = b.Next {
+		n += len(b.Data)
+	}
+	return n
+}
+
+func (l *NetBufferList) String() string {
+	if l == nil {
+		return "NULL"
+	}
+	return fmt.Sprintf("nbl#%d(%dB)", l.ID, l.DataLength())
+}
+
+// Chain returns the lists linked from l through Next, in order, stopping at a cycle.
+func (l *NetBufferList) Chain() []*NetBufferList {
+	var out []*NetBufferList
+	seen := map[*NetBufferList]bool{}
+	for n := l; n != nil && !seen[n]; n = n.Next {
+		seen[n] = true
+		out = append(out, n)
+	}
+	return out
+}
+
+// LinkNetBufferLists links the lists in order through Next and returns the first, or nil.
+func LinkNetBufferLists(lists ...*NetBufferList) *NetBufferList {
+	for i := range lists {
+		if i+1 < len(lists) {
+			lists[i].Next = lists[i+1]
+		} else {
+			lists[i].Next = nil
+		}
+	}
+	if len(lists) == 0 {
+		return nil
+	}
+	return lists[0]
+}
