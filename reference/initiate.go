@@ -23,9 +23,9 @@ func (t *Target) offloadLevel(first *ndis.MiniportOffloadBlockList, parent ndis.
 			continue
 		}
 		failed++
-		if root && b == first && !t.cfg.RootFailureContinues {
-			// The root could not be offloaded: the traversal stops here
-			// (concepts/partial-offloads-and-offload-failures.md).
+		if root && b == first && t.cfg.RootFailureStopsWholeTree {
+			// The root could not be offloaded and, under this reading of
+			// concepts/partial-offloads-and-offload-failures.md, the traversal stops here.
 			for rest := b.NextBlock; rest != nil; rest = rest.NextBlock {
 				failSubtree(rest)
 				failed++

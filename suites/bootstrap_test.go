@@ -2,15 +2,21 @@ package suites_test
 
 import (
 	"flag"
+	"fmt"
 	"testing"
 
 	"github.com/ndis-chimney/conformance/reference"
 	"github.com/ndis-chimney/conformance/suites"
 	"github.com/ndis-chimney/conformance/suites/config"
+	"github.com/ndis-chimney/conformance/suites/faults"
 	"github.com/ndis-chimney/conformance/target"
 )
 
-var configPath = flag.String("config", "", "path to ginkgo.yml (default: the nearest one above the working directory)")
+var (
+	configPath = flag.String("config", "", "path to ginkgo.yml (default: the nearest one above the working directory)")
+	reportDir  = flag.String("report-dir", "", "write the reports here instead of where ginkgo.yml says")
+	faultName  = flag.String("fault", "", "run against the reference wrapped in this fault of suites/faults (meta-tests)")
+)
 
 // TestConformance is the bootstrap suite: it reads ginkgo.yml and runs every spec against the
 // target it selects.
@@ -19,17 +25,35 @@ func TestConformance(t *testing.T) {
 	if err != nil {
 		t.Fatalf("configuration: %v", err)
 	}
-	suites.Run(t, referenceFactory(cfg), cfg)
+	if *reportDir != "" {
+		cfg.Reports.Dir = *reportDir
+	}
+	factory := referenceFactory(cfg)
+	if *faultName != "" {
+		f, ok := faults.ByName(*faultName)
+		if !ok {
+			t.Fatalf("-fault: no fault named %q in suites/faults", *faultName)
+		}
+		inner := factory
+		factory = func() (target.Target, error) {
+			t, err := inner()
+			if err != nil {
+				return nil, fmt.Errorf("fault %s: %w", f.Name, err)
+			}
+			return f.Wrap(t), nil
+		}
+	}
+	suites.Run(t, factory, cfg)
 }
 
 // referenceFactory makes reference targets with the limits and readings of ginkgo.yml.
 func referenceFactory(cfg *config.Config) func() (target.Target, error) {
 	in := cfg.Interpretations
 	rc := reference.Config{
-		Limits:                          cfg.Target.Reference.Limits.TargetLimits(),
-		PlaceholderStatusFromDependents: in.PlaceholderStatusFollowsDependents,
-		LinkerAllFailedPartialSuccess:   in.LinkerAllDependentsFailedPartialSuccess,
-		RootFailureContinues:            in.RootFailureContinuesTraversal,
+		Limits:                           cfg.Target.Reference.Limits.TargetLimits(),
+		PlaceholderStatusFromDependents:  in.PlaceholderStatusFollowsDependents,
+		LinkerAllFailedPartialSuccess:    in.LinkerAllDependentsFailedPartialSuccess,
+		RootFailureStopsWholeTree:        in.RootFailureStopsWholeTree,
 		KeepaliveResetOnKeepAliveRestart: in.KeepaliveResetFlag == config.ResetOnKeepAliveRestart,
 	}
 	return func() (target.Target, error) { return reference.New(rc), nil }

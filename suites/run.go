@@ -100,4 +100,3 @@ func describeTarget() target.Info {
 	info.Capabilities.Limits = harness.Override(info.Capabilities.Limits, run.cfg.Declared.TargetLimits())
 	return info
 }
-

@@ -41,15 +41,38 @@ func (o Outcome) Path(b *ndis.MiniportOffloadBlockList) string { return ndis.Pat
 // arrives during the handler call or with another tree, or leaves a block without a Status.
 func (s *Session) Do(ctx context.Context, op Op, tree *ndis.MiniportOffloadBlockList) Outcome {
 	ginkgo.GinkgoHelper()
-	rules := contractOf(op)
-	s.prepare(op, tree)
-	out := Outcome{Op: op, Tree: tree, Before: Take(tree)}
-	s.handed = append(s.handed, handover{op: op, tree: tree})
-	ginkgo.AddReportEntry(fmt.Sprintf("%s tree handed over", op.Handler()), out.Before.Text, ginkgo.ReportEntryVisibilityFailureOrVerbose)
+	return s.Begin(op, tree).Await(ctx)
+}
 
+// Pending is an operation handed to the target whose completion has not been awaited yet.
+type Pending struct {
+	s      *Session
+	op     Op
+	tree   *ndis.MiniportOffloadBlockList
+	before Snapshot
+}
+
+// Begin prepares tree, hands it to the handler for op and returns once the handler has
+// returned, without waiting for the completion: for specs that act while an operation is
+// outstanding (concurrent operations, state seen between return and completion).
+func (s *Session) Begin(op Op, tree *ndis.MiniportOffloadBlockList) *Pending {
+	ginkgo.GinkgoHelper()
+	s.prepare(op, tree)
+	p := &Pending{s: s, op: op, tree: tree, before: Take(tree)}
+	s.handed = append(s.handed, handover{op: op, tree: tree})
+	ginkgo.AddReportEntry(fmt.Sprintf("%s tree handed over", op.Handler()), p.before.Text, ginkgo.ReportEntryVisibilityFailureOrVerbose)
 	if err := s.call(op, tree); err != nil {
-		Failf(rules.Asynchronous, op, "", "%v", err)
+		Failf(contractOf(op).Asynchronous, op, "", "%v", err)
 	}
+	return p
+}
+
+// Await waits for the completion of a pending operation and checks the completion contract.
+func (p *Pending) Await(ctx context.Context) Outcome {
+	ginkgo.GinkgoHelper()
+	s, op, tree := p.s, p.op, p.tree
+	rules := contractOf(op)
+	out := Outcome{Op: op, Tree: tree, Before: p.before}
 	wait, cancel := context.WithTimeout(ctx, s.Timing.Completion)
 	defer cancel()
 	e, ok := s.Host.waitFor(wait, op, tree)
@@ -77,16 +100,16 @@ func (s *Session) Do(ctx context.Context, op Op, tree *ndis.MiniportOffloadBlock
 // the suite, and marks the call as in progress so that a completion made inside it is seen.
 func (s *Session) call(op Op, tree *ndis.MiniportOffloadBlockList) error {
 	done := make(chan error, 1)
-	s.Host.inCall.Add(1)
+	s.Host.enter(tree)
 	go func() {
 		defer func() {
 			if r := recover(); r != nil {
-				s.Host.inCall.Add(-1)
+				s.Host.leave(tree)
 				done <- fmt.Errorf("%s panicked: %v", op.Handler(), r)
 			}
 		}()
 		err := s.handler(op)(tree)
-		s.Host.inCall.Add(-1)
+		s.Host.leave(tree)
 		if err != nil {
 			err = fmt.Errorf("%s returned an adapter error: %w", op.Handler(), err)
 		}

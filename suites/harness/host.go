@@ -33,20 +33,42 @@ type Host struct {
 	events []Event
 	sends  []SendCompletion
 	notify chan struct{} // closed and replaced on every new event
-	inCall atomic.Int32
+	// inCall holds the trees whose handler call is in progress, so that a completion of a
+	// tree arriving during its own handler call is seen (another tree's call does not count).
+	inCall map[*ndis.MiniportOffloadBlockList]int
+	// calls counts handler calls in progress, for send completions, which name no tree.
+	calls atomic.Int32
 }
 
 var _ target.Host = (*Host)(nil)
 
 // NewHost returns a host with nothing recorded.
-func NewHost() *Host { return &Host{notify: make(chan struct{})} }
+func NewHost() *Host {
+	return &Host{notify: make(chan struct{}), inCall: map[*ndis.MiniportOffloadBlockList]int{}}
+}
+
+// enter and leave bracket a handler call for tree.
+func (h *Host) enter(tree *ndis.MiniportOffloadBlockList) {
+	h.mu.Lock()
+	h.inCall[tree]++
+	h.mu.Unlock()
+	h.calls.Add(1)
+}
+
+func (h *Host) leave(tree *ndis.MiniportOffloadBlockList) {
+	h.calls.Add(-1)
+	h.mu.Lock()
+	h.inCall[tree]--
+	h.mu.Unlock()
+}
 
 func (h *Host) record(op Op, tree *ndis.MiniportOffloadBlockList) {
-	e := Event{Op: op, Tree: tree, DuringCall: h.inCall.Load() > 0, At: time.Now()}
+	e := Event{Op: op, Tree: tree, At: time.Now()}
 	if tree != nil {
 		e.Snapshot = Take(tree)
 	}
 	h.mu.Lock()
+	e.DuringCall = h.inCall[tree] > 0
 	h.events = append(h.events, e)
 	close(h.notify)
 	h.notify = make(chan struct{})
@@ -80,7 +102,7 @@ func (h *Host) NdisMTerminateOffloadComplete(tree *ndis.MiniportOffloadBlockList
 
 // NdisTcpOffloadSendComplete records the lists handed back and the Status of each.
 func (h *Host) NdisTcpOffloadSendComplete(chain *ndis.NetBufferList) {
-	c := SendCompletion{DuringCall: h.inCall.Load() > 0}
+	c := SendCompletion{DuringCall: h.calls.Load() > 0}
 	for _, l := range chain.Chain() {
 		c.Lists = append(c.Lists, l)
 		c.Statuses = append(c.Statuses, l.Status)

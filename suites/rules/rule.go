@@ -57,11 +57,14 @@ const (
 	HostObligation
 	// Internal: concerns the target's insides (memory, internal tracking); no host can see it.
 	Internal
+	// Permission: grants the target a choice (a MAY); no target can break it, so there is
+	// nothing to check. The specs of the rules around it accept every choice it allows.
+	Permission
 )
 
 var observabilityNames = map[Observability]string{
 	Observable: "observable", NeedsDataPath: "needs-data-path", NeedsWire: "needs-wire",
-	HostObligation: "host-obligation", Internal: "internal",
+	HostObligation: "host-obligation", Internal: "internal", Permission: "permission",
 }
 
 func (o Observability) String() string {

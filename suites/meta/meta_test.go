@@ -1,0 +1,109 @@
+// Package meta proves the specs can fail: it runs the suite against every fault of
+// suites/faults, selecting the specs of the rules the fault breaks, and requires each of those
+// rules to have a failing spec. The reference passing the same specs is proved by the
+// bootstrap suite itself.
+package meta
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ndis-chimney/conformance/suites/faults"
+	"github.com/ndis-chimney/conformance/suites/report"
+	"github.com/ndis-chimney/conformance/suites/rules"
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+func TestEveryFaultIsCaughtByTheSpecsOfTheRulesItBreaks(t *testing.T) {
+	all := faults.All()
+	if len(all) == 0 {
+		t.Fatal("the fault catalogue is empty")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "suites.test")
+	build := exec.Command("go", "test", "-c", "-o", bin, ".")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the suite: %v\n%s", err, out)
+	}
+	killed := map[string]bool{}
+	for _, f := range all {
+		t.Run(f.Name, func(t *testing.T) {
+			if len(f.Breaks) == 0 {
+				t.Fatalf("fault %s names no rule it breaks", f.Name)
+			}
+			failed := runFault(t, bin, filepath.Join(dir, f.Name), f)
+			for _, r := range f.Breaks {
+				if failed[r.ID] {
+					killed[r.ID] = true
+					continue
+				}
+				t.Errorf("fault %s breaks %s, but no spec of %s failed against it", f.Name, r.ID, r.ID)
+			}
+		})
+	}
+	var testable, survivors []string
+	for _, r := range rules.All() {
+		if r.Testable() {
+			testable = append(testable, r.ID)
+			if !killed[r.ID] {
+				survivors = append(survivors, r.ID)
+			}
+		}
+	}
+	sort.Strings(survivors)
+	score := 100 * float64(len(testable)-len(survivors)) / float64(len(testable))
+	t.Logf("mutation score: %d of %d testable rules have a fault their specs catch (%.1f%%)", len(testable)-len(survivors), len(testable), score)
+	if len(survivors) > 0 {
+		t.Logf("testable rules no fault breaks yet: %s", strings.Join(survivors, " "))
+	}
+}
+
+// runFault runs the specs of the rules f breaks against the faulty target and returns the rule
+// IDs that had a failing spec.
+func runFault(t *testing.T, bin, reportDir string, f *faults.Fault) map[string]bool {
+	t.Helper()
+	labels := make([]string, len(f.Breaks))
+	for i, r := range f.Breaks {
+		labels[i] = r.Label()
+	}
+	jsonPath := filepath.Join(reportDir, "ginkgo.json")
+	cmd := exec.Command(bin, "-fault="+f.Name, "-report-dir="+reportDir,
+		"-ginkgo.label-filter="+strings.Join(labels, " || "), "-ginkgo.json-report="+jsonPath, "-ginkgo.junit-report="+filepath.Join(reportDir, "junit.xml"))
+	cmd.Dir = ".."
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Logf("the suite passed against fault %s:\n%s", f.Name, tail(out))
+	}
+	data, rerr := os.ReadFile(jsonPath)
+	if rerr != nil {
+		t.Fatalf("no JSON report from the run against %s (%v):\n%s", f.Name, rerr, tail(out))
+	}
+	var reports []types.Report
+	if err := json.Unmarshal(data, &reports); err != nil || len(reports) != 1 {
+		t.Fatalf("reading %s: %v", jsonPath, err)
+	}
+	failed := map[string]bool{}
+	for _, s := range reports[0].SpecReports {
+		if s.State.Is(types.SpecStateFailureStates) {
+			for _, id := range report.RuleLabels(s.Labels()) {
+				failed[id] = true
+			}
+		}
+	}
+	return failed
+}
+
+func tail(b []byte) string {
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) > 30 {
+		lines = lines[len(lines)-30:]
+	}
+	return fmt.Sprint(strings.Join(lines, "\n"))
+}
