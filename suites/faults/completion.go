@@ -4,49 +4,99 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ndis-chimney/conformance/suites/harness"
 	"github.com/ndis-chimney/conformance/suites/rules"
 	"github.com/ndis-chimney/conformance/target/ndis"
 )
 
-// Faults of the completion contract, for initiate and update; the other operations' faults
-// sit with their own rules.
+// Faults of the completion contract, one set per operation: a completion made twice, never,
+// inside the handler call, with a copy of the tree, with a block's Status left unwritten, and a
+// write to the tree after it was handed back. Each breaks the rule the harness checks on every
+// call of that operation (suites/harness/contract.go).
 
-var _ = Register(Fault{
-	Name:   "initiate-completes-twice",
-	Breaks: []*rules.Rule{rules.InitiateCompletedExactlyOnce},
-	Wrap: With(func() Hooks {
-		return Hooks{Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+var contractOps = []struct {
+	op   Op
+	name string
+	h    harness.Op
+}{
+	{OpInitiate, "initiate", harness.Initiate},
+	{OpQuery, "query", harness.Query},
+	{OpUpdate, "update", harness.Update},
+	{OpInvalidate, "invalidate", harness.Invalidate},
+	{OpTerminate, "terminate", harness.Terminate},
+}
+
+func init() {
+	for _, c := range contractOps {
+		rs := harness.Contract(c.h)
+		register := func(name string, r *rules.Rule, hooks func() Hooks) {
+			if r != nil {
+				Register(Fault{Name: c.name + "-" + name, Breaks: []*rules.Rule{r}, Wrap: With(hooks)})
+			}
+		}
+		register("completes-twice", rs.ExactlyOnce, onCompletion(c.op, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
 			forward(tree)
-			if op == OpInitiate {
-				forward(tree)
-			}
-		}}
-	}),
-})
+			forward(tree)
+		}))
+		register("never-completes", rs.ExactlyOnce, onCompletion(c.op, func(*ndis.MiniportOffloadBlockList, func(*ndis.MiniportOffloadBlockList)) {}))
+		register("completes-inside-handler", rs.Asynchronous, completesInsideHandler(c.op))
+		register("completes-with-a-copy", rs.SameTree, onCompletion(c.op, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			cp := *tree
+			forward(&cp)
+		}))
+		register("leaves-last-status-unwritten", rs.StatusInEveryBlock, leavesLastStatusUnwritten(c.op))
+		register("writes-status-after-completion", rs.NoWriteAfterCompletion, onCompletion(c.op, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			forward(tree)
+			tree.Status = ndis.StatusFailure + 0x100 // no value the target wrote before
+		}))
+	}
+}
 
-var _ = Register(Fault{
-	Name:   "initiate-never-completes",
-	Breaks: []*rules.Rule{rules.InitiateCompletedExactlyOnce},
-	Wrap: With(func() Hooks {
+// onCompletion returns hooks that replace the completion of op with complete.
+func onCompletion(target Op, complete func(*ndis.MiniportOffloadBlockList, func(*ndis.MiniportOffloadBlockList))) func() Hooks {
+	return func() Hooks {
 		return Hooks{Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
-			if op != OpInitiate {
+			if op != target {
 				forward(tree)
+				return
 			}
+			complete(tree, forward)
 		}}
-	}),
-})
+	}
+}
 
-var _ = Register(Fault{
-	Name:   "initiate-completes-inside-handler",
-	Breaks: []*rules.Rule{rules.InitiateHandlerReturnsBeforeCompleting},
-	Wrap:   With(completesInsideHandler(OpInitiate)),
-})
-
-var _ = Register(Fault{
-	Name:   "update-completes-inside-handler",
-	Breaks: []*rules.Rule{rules.UpdateHandlerReturnsBeforeCompletion},
-	Wrap:   With(completesInsideHandler(OpUpdate)),
-})
+// leavesLastStatusUnwritten puts back, at completion, the Status the host had left in the last
+// block of the tree, as if the target never wrote it.
+func leavesLastStatusUnwritten(target Op) func() Hooks {
+	return func() Hooks {
+		var mu sync.Mutex
+		given := map[*ndis.MiniportOffloadBlockList]ndis.Status{}
+		return Hooks{
+			Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+				if op == target {
+					blocks := ndis.Blocks(tree)
+					last := blocks[len(blocks)-1]
+					mu.Lock()
+					given[last] = last.Status
+					mu.Unlock()
+				}
+				return call(tree)
+			},
+			Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+				if op == target {
+					blocks := ndis.Blocks(tree)
+					last := blocks[len(blocks)-1]
+					mu.Lock()
+					if s, ok := given[last]; ok {
+						last.Status = s
+					}
+					mu.Unlock()
+				}
+				forward(tree)
+			},
+		}
+	}
+}
 
 // completesInsideHandler makes the handler of op wait until the inner target has completed the
 // tree, so that the completion reaches the host while the handler call is still in progress.
