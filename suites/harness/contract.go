@@ -27,6 +27,21 @@ var contracts = map[Op]ContractRules{
 		StatusInEveryBlock:     rules.InitiateStatusInEveryBlock,
 		NoWriteAfterCompletion: rules.InitiateTreeUntouchedAfterCompletion,
 	},
+	Query: {
+		Asynchronous:           rules.QueryHandlerReturnsBeforeCompletion,
+		ExactlyOnce:            rules.QueryCompletesExactlyOnce,
+		SameTree:               rules.QueryCompletionSamePointer,
+		StatusInEveryBlock:     rules.QueryStatusInEveryBlock,
+		NoWriteAfterCompletion: rules.TargetLeavesQueryTreeAfterCompletion,
+	},
+	// No page says an invalidate tree is out of bounds after its completion, so the harness
+	// does not check writes after that completion.
+	Invalidate: {
+		Asynchronous:       rules.InvalidateHandlerReturnsBeforeCompletion,
+		ExactlyOnce:        rules.InvalidateCompletesExactlyOnce,
+		SameTree:           rules.InvalidateCompletionSamePointer,
+		StatusInEveryBlock: rules.InvalidateStatusInEveryBlock,
+	},
 	Update: {
 		Asynchronous:           rules.UpdateHandlerReturnsBeforeCompletion,
 		ExactlyOnce:            rules.UpdateCompletesExactlyOnce,

@@ -34,7 +34,7 @@ func (s *Session) checkQuiet() {
 		if n := counts[h]; n > 1 {
 			Failf(contractOf(h.op).ExactlyOnce, h.op, "", "%s was called %d times for the same tree", h.op.Completion(), n)
 		}
-		if n := counts[h]; n == 1 {
+		if n := counts[h]; n == 1 && contractOf(h.op).NoWriteAfterCompletion != nil {
 			e := s.Host.CompletionsOf(h.op, h.tree)[0]
 			if changes := Diff(e.Snapshot, Take(h.tree)); len(changes) > 0 {
 				Failf(contractOf(h.op).NoWriteAfterCompletion, h.op, changes[0].Path,
