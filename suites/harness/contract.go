@@ -49,6 +49,13 @@ var contracts = map[Op]ContractRules{
 		StatusInEveryBlock:     rules.UpdateStatusInEveryBlock,
 		NoWriteAfterCompletion: rules.TargetLeavesUpdateTreeAfterCompletion,
 	},
+	Terminate: {
+		Asynchronous:           rules.TerminateHandlerReturnsBeforeCompletion,
+		ExactlyOnce:            rules.TerminateCompletesExactlyOnce,
+		SameTree:               rules.TerminateCompletionSamePointer,
+		StatusInEveryBlock:     rules.TerminateStatusInEveryBlock,
+		NoWriteAfterCompletion: rules.TargetLeavesTerminateTreeAfterCompletion,
+	},
 }
 
 var sendRules = SendDataRules{
