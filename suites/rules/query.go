@@ -144,7 +144,7 @@ var (
 		Sources:       []string{qryPgHandler, qryPgStatus, qryPgBlockList},
 		Observability: Observable,
 		Ops:           []string{OpQuery},
-		Note:          "A SUCCESS block is held to QRY-009.",
+		Note:          "A SUCCESS block is held to QRY-009. Checked by querying several objects of one layer given distinct state together: each SUCCESS block must hold the values of the object it names, not another's.",
 	})
 
 	// QueryFailureMeaning: what FAILURE on a block says.
@@ -232,7 +232,7 @@ var (
 		Sources:       []string{qryPgSequence},
 		Observability: Observable,
 		Ops:           []string{OpQuery},
-		Note:          "The host may issue such a query. Checked by issuing a second query of an object before the first completes: two completions, each with its own pointer, statuses and filled state (QRY-006, QRY-009, QRY-017).",
+		Note:          "The host may issue such a query. Checked by handing over a second query of an object before awaiting the first: two completions, each with its own pointer, statuses and filled state (QRY-006, QRY-009, QRY-017). The host cannot hold the first query in progress, so a fast target may complete it before the second arrives; the spec then checks two queries in a row.",
 	})
 
 	// QueryCorruptCompleteWithFailure: recovery step 1.
@@ -292,7 +292,7 @@ var (
 		Observability: Observable,
 		Ops:           []string{OpQuery, OpTerminate},
 		Conflict:      "CONFLICT-QRY-02",
-		Note:          "Checked whenever a target answers a query block with FAILURE: the suite terminates the objects (QRY-014) and requires one NdisMTerminateOffloadComplete with the terminate tree.",
+		Note:          "Checked whenever a target answers a query block with FAILURE: the suite terminates the objects (QRY-014) and requires one NdisMTerminateOffloadComplete with the terminate tree. FAILURE cannot be provoked, so the spec is skipped, with that reason, against a target that answers the query with SUCCESS.",
 	})
 
 	// QueryCorruptRecoveryOrder: the five steps in order.
@@ -358,7 +358,7 @@ var (
 		ID:      "CONFLICT-QRY-02",
 		Pages:   []string{qryPgHandler, qryPgComplete, qryPgStatus, qryPgBlockList},
 		Summary: "The DDI pages say only that with NDIS_STATUS_FAILURE the query did not succeed; the status concept page says it fails because the hardware state is corrupt and then requires a five-step recovery (FAILURE completion, retrieve/HardwareFailure and abort indications, aborted requests and completion at terminate).",
-		Reading: "FAILURE on a query is a report of corrupt hardware state, so every query FAILURE must be followed by the recovery steps (QRY-021..026); FAILURE itself is never rejected, since corruption is not visible.",
-		Switch:  "queryFailureAnyCause",
+		Reading: "FAILURE on a query is a report of corrupt hardware state, so every query FAILURE must be followed by the recovery steps (QRY-021..026); FAILURE itself is never rejected, since corruption is not visible. The recovery steps other than the terminate need the data path; the switch for the other reading comes with them.",
+		Switch:  "",
 	})
 )
