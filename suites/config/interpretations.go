@@ -26,4 +26,20 @@ type Interpretations struct {
 	// AcceptResourcesForEntryLimits (CONFLICT-INIT-07): NDIS_STATUS_RESOURCES is accepted where
 	// a declared entry or buffer limit is exceeded, beside the specific status.
 	AcceptResourcesForEntryLimits bool `yaml:"acceptResourcesForEntryLimits"`
+	// InvalidateFailureHung (CONFLICT-INV-02): NDIS_STATUS_FAILURE on an invalidate means the
+	// target has stopped responding, so nothing is required of it afterwards; by default it
+	// reports corrupt hardware state and the target still completes the host's terminate.
+	InvalidateFailureHung bool `yaml:"invalidateFailureHung"`
+	// InitiateSendDataOnlySendCompleted (CONFLICT-SEND-04): lists handed over in an initiate's
+	// NetBufferListChain are only ever send-completed, never handed back at terminate; by
+	// default the target may do either.
+	InitiateSendDataOnlySendCompleted bool `yaml:"initiateSendDataOnlySendCompleted"`
+	// TerminateSndUnaAnywhereInChain (CONFLICT-SEND-08): the SndUna/SndNxt/SndMax mapping onto
+	// the MDLs is not required of a chain handed back at terminate; by default SndUna is its
+	// first byte, as for the chain handed over at initiate.
+	TerminateSndUnaAnywhereInChain bool `yaml:"terminateSndUnaAnywhereInChain"`
+	// FailRestWithinOneCompletion (CONFLICT-SEND-11): after a failed list, only the later lists of
+	// the same NdisTcpOffloadSendComplete call must fail; by default every later list of the
+	// connection, in posted order, in whatever call.
+	FailRestWithinOneCompletion bool `yaml:"failRestWithinOneCompletion"`
 }

@@ -131,7 +131,7 @@ var (
 		Sources:       []string{invPgHandler, invPgHandling},
 		Observability: Observable,
 		Ops:           []string{OpInvalidate, OpTerminate},
-		Note:          "Freeing itself is internal; checked by invalidate then terminate of the same objects (after a delay): the terminate must find them, complete with SUCCESS and return their delegated state and any send data.",
+		Note:          "Freeing itself is internal; checked by invalidate, a query (so the target has acted on the invalidate), then terminate of the same objects: the terminate must find them, complete with SUCCESS and return their delegated state and any send data.",
 	})
 
 	// NoSendingOnInvalidatedState: the reason invalidation exists.
@@ -410,8 +410,8 @@ var (
 		ID:      "CONFLICT-INV-01",
 		Pages:   []string{invPgHandler, invPgHandling, invPgReasons},
 		Summary: "The handler page says the target must not use an invalidated object, or TCP connections depending on it, to send data, and the reasons page says invalidation makes the target stop transmitting on them; the handling page only recommends (should) stopping send processing and then lets the target instead continue processing as normal until the host terminates the connections.",
-		Reading: "Sending data on affected connections after an invalidate is a violation (INV-012, MUST NOT); the handling page's alternative excuses only the other steps (marking, InvalidState termination request). Wire rules, not asserted today.",
-		Switch:  "invalidateContinueSending",
+		Reading: "Sending data on affected connections after an invalidate is a violation (INV-012, MUST NOT); the handling page's alternative excuses only the other steps (marking, InvalidState termination request). Wire rules, not asserted yet: the switch for the other reading comes with the wire specs.",
+		Switch:  "",
 	})
 
 	// ConflictInvalidateFailureState: hung vs corrupt-but-recovering.

@@ -243,7 +243,7 @@ var (
 		Sources:       []string{updPgComplete},
 		Observability: Observable,
 		Ops:           []string{OpUpdate, OpQuery, OpTerminate},
-		Note:          "State part checked today: a query and the host's terminate of the failed object still find it (SUCCESS, delegated state returned). Normal send/receive processing needs the data path.",
+		Note:          "State part checked today: a query and the host's terminate of the failed object still find it (SUCCESS, delegated state returned). The suite provokes a FAILURE with a PathMtu above the declared MaxPathMTU and skips when the target accepts it. Normal send/receive processing needs the data path.",
 	})
 
 	// HostTerminatesObjectsNotUpdated: the host's reaction to FAILURE.
