@@ -335,7 +335,7 @@ var (
 		Observability: Observable,
 		Ops:           []string{OpInitiate, OpUpdate},
 		Layers:        []string{LayerTCP},
-		Note:          "Read as: the inactivity timer restarts from 0 (keepalive-timer.md), so a later query shows KeepAlive.TimeoutDelta close to, and not above, KaTimeout.",
+		Note:          "Read as: the inactivity timer restarts from 0 (keepalive-timer.md), so a later query shows KeepAlive.TimeoutDelta above its running value and not above KaTimeout. Checked on update only: at initiate the host also hands over KeepAlive.TimeoutDelta, and no page says which of the two wins.",
 	})
 
 	// MaxRTRestartFlagZeroesTotalRT: TCP_FLAG_MAX_RT_RESTART.
@@ -348,6 +348,7 @@ var (
 		Ops:           []string{OpInitiate, OpUpdate},
 		Layers:        []string{LayerTCP},
 		Conflict:      "CONFLICT-STATE-10",
+		Note:          "Checked on update (MaxRT left 0, so that STATE-037 does not apply) then query. Not checked at initiate: the host hands over TotalRT itself there, and no page says which of the two wins.",
 	})
 
 	// UpdateRcvWndAdvertisesWindow: TCP_FLAG_UPDATE_RCV_WND.
@@ -725,7 +726,7 @@ var (
 		Observability: Observable,
 		Ops:           []string{OpInitiate, OpTerminate},
 		Layers:        []string{LayerTCP},
-		Note:          "Both are meaningless when that NetBufferListChain is NULL. How they are used is the outstanding-send-data rules'.",
+		Note:          "Both are meaningless when that NetBufferListChain is NULL. How they are used is the outstanding-send-data rules'. Checked at terminate: when the chain is not NULL, SendDataHead and SendDataTail are its first and last list (the spec skips when the target hands back no chain).",
 	})
 
 	// DelegatedUnionMembersByOperation: which overlaid members each operation uses.
@@ -795,7 +796,7 @@ var (
 		Observability: Observable,
 		Ops:           []string{OpInitiate, OpTerminate},
 		Layers:        []string{LayerTCP},
-		Note:          "How it is copied, delivered and returned is the buffered-receive-data rules'.",
+		Note:          "How it is copied, delivered and returned is the buffered-receive-data rules'. Checked at terminate: a non-NULL BufferedData holds exactly the bytes handed over at initiate (the contract has no receive indication, so none can have been delivered); the spec skips when it is NULL.",
 	})
 
 	// ReceiveBacklogSizeMeaning: ReceiveBacklogSize.
