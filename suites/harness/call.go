@@ -165,6 +165,8 @@ func (s *Session) account(op Op, out Outcome) {
 		case Initiate:
 			if st := b.Members.Status; st == ndis.StatusSuccess || st == ndis.StatusOffloadPartialSuccess {
 				s.Ledger.HandOver(b.Block)
+			} else {
+				s.Ledger.KeepWithHost(b.Block)
 			}
 		case Terminate:
 			for _, l := range b.Chain {

@@ -17,6 +17,8 @@ type ContractRules struct {
 type SendDataRules struct {
 	CompletesOnlyHandedOver *rules.Rule // only lists the host handed over come back
 	ReturnedOnce            *rules.Rule // each comes back once: send-completed or handed back
+	FailedKeepsStatus       *rules.Rule // lists of a failed offload keep the Status the host left
+	FailedNotCompleted      *rules.Rule // lists of a failed offload are never send-completed
 }
 
 var contracts = map[Op]ContractRules{
@@ -61,6 +63,8 @@ var contracts = map[Op]ContractRules{
 var sendRules = SendDataRules{
 	CompletesOnlyHandedOver: rules.SendCompleteOnlyOwnedNBLs,
 	ReturnedOnce:            rules.SendDataEachNBLReturnedOnce,
+	FailedKeepsStatus:       rules.FailedInitiateLeavesNBLStatus,
+	FailedNotCompleted:      rules.FailedInitiateNoSendComplete,
 }
 
 // contractOf returns the completion-contract rules of op.

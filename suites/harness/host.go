@@ -17,6 +17,9 @@ type Event struct {
 	DuringCall bool // it arrived while a handler call was still in progress
 	At         time.Time
 	Snapshot   Snapshot // the tree as it was handed back
+	// SendsBefore is how many send completions the host had recorded when this completion
+	// arrived: those at and after it came later.
+	SendsBefore int
 }
 
 // SendCompletion is one NdisTcpOffloadSendComplete call.
@@ -69,6 +72,7 @@ func (h *Host) record(op Op, tree *ndis.MiniportOffloadBlockList) {
 	}
 	h.mu.Lock()
 	e.DuringCall = h.inCall[tree] > 0
+	e.SendsBefore = len(h.sends)
 	h.events = append(h.events, e)
 	close(h.notify)
 	h.notify = make(chan struct{})

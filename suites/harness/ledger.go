@@ -24,6 +24,9 @@ type LedgerEntry struct {
 	Index       int                            // its position in that block's chain
 	StatusGiven ndis.Status                    // the Status the host left in it when handing it over
 	Owner       Owner
+	// Settled is set once the initiate that carried it has completed, whatever its Status:
+	// from then on Owner is final.
+	Settled bool
 	// SendCompleted counts NdisTcpOffloadSendComplete calls that returned it; HandedBack counts
 	// terminate trees that chained it back.
 	SendCompleted int
@@ -66,12 +69,18 @@ func (l *Ledger) Register(conn *ndis.MiniportOffloadBlockList) {
 }
 
 // HandOver marks the lists of a connection the target offloaded as the target's.
-func (l *Ledger) HandOver(conn *ndis.MiniportOffloadBlockList) {
+func (l *Ledger) HandOver(conn *ndis.MiniportOffloadBlockList) { l.settle(conn, OwnedByTarget) }
+
+// KeepWithHost records that the initiate carrying conn's lists completed without offloading
+// conn, so the lists stay the host's.
+func (l *Ledger) KeepWithHost(conn *ndis.MiniportOffloadBlockList) { l.settle(conn, OwnedByHost) }
+
+func (l *Ledger) settle(conn *ndis.MiniportOffloadBlockList, owner Owner) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, e := range l.entries {
 		if e.Connection == conn {
-			e.Owner = OwnedByTarget
+			e.Owner, e.Settled = owner, true
 		}
 	}
 }

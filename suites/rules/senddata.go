@@ -106,10 +106,10 @@ var (
 		Level:         May,
 		Text:          "At terminate the target may send-complete outstanding send NBLs with NdisTcpOffloadSendComplete before completing, hand them back in the terminate tree, or do some of each.",
 		Sources:       []string{sendPgTerminate, sendPgBlockList, sendPgTerminateDDI},
-		Observability: Observable,
+		Observability: Permission,
 		Ops:           []string{OpTerminate},
 		Layers:        []string{LayerTCP},
-		Note:          "Permission: the ledger accepts either route per NBL. Outstanding data here is data the target sent but saw no ACK for, plus data it has not sent.",
+		Note:          "Permission (a MAY): no target can break it. The ledger accepts either route per NBL; what a target must do with each NBL is SEND-008, SEND-009 and SEND-020. Outstanding data here is data the target sent but saw no ACK for, plus data it has not sent.",
 	})
 
 	// SendDataNoneLeftAtTerminateCompletion: nothing stays with the target after terminate.
@@ -310,8 +310,8 @@ var (
 		Level:         May,
 		Text:          "The target may link NBLs from several send requests into one list and complete them with a single NdisTcpOffloadSendComplete call.",
 		Sources:       []string{sendPgSendComplete},
-		Observability: Observable,
-		Note:          "Permission: the ledger walks every list passed to the callback through Next.",
+		Observability: Permission,
+		Note:          "Permission (a MAY): no target can break it. The ledger walks every list passed to the callback through Next, so a batched completion counts each NBL once.",
 	})
 
 	// SendCompleteWritesStatus: Status written for each NBL.
@@ -618,7 +618,7 @@ var (
 		Pages:   []string{sendPgTerminate, sendPgSendComplete, sendPgBlockList, sendPgCompleting, sendPgTerminateDDI},
 		Summary: "The terminate send-data page and the send completion page speak only of NBLs passed to MiniportTcpOffloadSend; the block list page says data passed in NetBufferListChain at initiate is completed through NdisTcpOffloadXxxComplete, and the completing page says all send data is completed with NdisTcpOffloadSendComplete. None says whether initiate-chain NBLs may be handed back at terminate.",
 		Reading: "NBLs of a successful initiate's chain count as send requests posted ahead of any MiniportTcpOffloadSend call: the target send-completes them or hands them back at terminate, first in the returned chain, in chain order.",
-		Switch:  "initiateSendDataReturnableAtTerminate",
+		Switch:  "initiateSendDataOnlySendCompleted",
 	})
 
 	ConflictSendDataCompleterNamedHost = DefineConflict(Conflict{
@@ -647,7 +647,7 @@ var (
 		Pages:   []string{sendPgMapping, sendPgTerminateDDI, sendPgTerminate},
 		Summary: "The mapping of SndUna/SndNxt/SndMax onto the MDLs is described only for the chain the host hands over; the terminate pages require SendDataHead/SendDataTail and the three sequence numbers with a handed-back chain but do not say how they map onto it.",
 		Reading: "The same mapping applies: returned SndUna is the sequence number of the first used byte of the returned chain, SndNxt and SndMax lie within or at the end of its data.",
-		Switch:  "terminateChainStartsAtSndUna",
+		Switch:  "terminateSndUnaAnywhereInChain",
 	})
 
 	ConflictSendDataUploadInProgressWhen = DefineConflict(Conflict{
@@ -669,7 +669,7 @@ var (
 		Pages:   []string{sendPgSendComplete, sendPgSendHandler},
 		Summary: "The send completion page says to fail 'all subsequent' NBLs and complete at most one partial NBL 'in the linked list' without saying whether that is the list passed to one NdisTcpOffloadSendComplete call (which may mix requests) or the connection's NBLs in the order they were posted.",
 		Reading: "The connection's NBLs in posted order (initiate chain first): after an NBL fails, every later one that is send-completed fails too, in whatever call. The other reading checks only positions within one completion call.",
-		Switch:  "failRestByPostedOrder",
+		Switch:  "failRestWithinOneCompletion",
 	})
 
 	ConflictSendDataBytesSentOrAcked = DefineConflict(Conflict{
