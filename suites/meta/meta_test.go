@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ndis-chimney/conformance/suites/faults"
@@ -32,22 +33,32 @@ func TestEveryFaultIsCaughtByTheSpecsOfTheRulesItBreaks(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the suite: %v\n%s", err, out)
 	}
+	var mu sync.Mutex
 	killed := map[string]bool{}
+	// The score is reported once every fault's subtest, running in parallel, has finished.
+	t.Cleanup(func() { reportScore(t, killed) })
 	for _, f := range all {
 		t.Run(f.Name, func(t *testing.T) {
+			t.Parallel()
 			if len(f.Breaks) == 0 {
 				t.Fatalf("fault %s names no rule it breaks", f.Name)
 			}
 			failed := runFault(t, bin, filepath.Join(dir, f.Name), f)
 			for _, r := range f.Breaks {
 				if failed[r.ID] {
+					mu.Lock()
 					killed[r.ID] = true
+					mu.Unlock()
 					continue
 				}
 				t.Errorf("fault %s breaks %s, but no spec of %s failed against it", f.Name, r.ID, r.ID)
 			}
 		})
 	}
+}
+
+// reportScore logs how many testable rules have a fault their specs catch, and which do not.
+func reportScore(t *testing.T, killed map[string]bool) {
 	var testable, survivors []string
 	for _, r := range rules.All() {
 		if r.Testable() {
