@@ -2,10 +2,12 @@ package suites
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
 
+	"github.com/ndis-chimney/conformance/suites/config"
 	"github.com/ndis-chimney/conformance/suites/rules"
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
@@ -27,8 +29,25 @@ func Rule(r *rules.Rule) ginkgo.Labels {
 	return labels
 }
 
-// Capability returns a cap: label for specs that need a declared capability or limit.
-func Capability(name string) ginkgo.Labels { return ginkgo.Label("cap:" + name) }
+// Capability returns a cap: label for specs that need a declared capability or limit. name is
+// the limit's key in ginkgo.yml (declared:), or "ipv6" for the IPv6 offload capability, so
+// that a user selects or excludes the same name they configure; any other name panics while
+// the specs are built.
+func Capability(name string) ginkgo.Labels {
+	if !capabilityNames[name] {
+		panic(fmt.Sprintf("Capability(%q): not a limit key of ginkgo.yml nor \"ipv6\"", name))
+	}
+	return ginkgo.Label("cap:" + name)
+}
+
+var capabilityNames = func() map[string]bool {
+	names := map[string]bool{"ipv6": true}
+	t := reflect.TypeFor[config.Limits]()
+	for i := range t.NumField() {
+		names[strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]] = true
+	}
+	return names
+}()
 
 var coverage = struct {
 	mu   sync.Mutex

@@ -325,7 +325,7 @@ var _ = Describe("MiniportInitiateOffload", func() {
 	})
 
 	Context("when a neighbor state structure carries a non-zero DlSourceAddress and the target declares no software-configurable MAC", func() {
-		It("fails the neighbor offload, writing no success status into the neighbor block", Rule(rules.NonZeroDlSourceAddressNeedsConfigurableMAC), Capability("configurableSourceMac"), func(ctx SpecContext) {
+		It("fails the neighbor offload, writing no success status into the neighbor block", Rule(rules.NonZeroDlSourceAddressNeedsConfigurableMAC), Capability("configurableSourceMAC"), func(ctx SpecContext) {
 			mac := s.Limits.ConfigurableSourceMAC
 			if !mac.Declared {
 				Skip("target does not declare whether it supports software-configurable source MAC addresses")

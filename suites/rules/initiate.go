@@ -134,9 +134,9 @@ var (
 		Level:         Must,
 		Text:          "The target passes NdisMInitiateOffloadComplete its NDIS miniport handle as NdisMiniportHandle.",
 		Sources:       []string{pgInitComplete},
-		Observability: Observable,
+		Observability: Internal,
 		Ops:           []string{OpInitiate},
-		Note:          "The page says the handle came from NdisMRegisterMiniportDriver. Checkable only if the harness records the handle argument of each completion.",
+		Note:          "The page says the handle came from NdisMRegisterMiniportDriver. The contract's completions carry no handle: a target completes through the Host it was opened with, so a wrong handle is the target's own bookkeeping and cannot reach the host. Observable again if the contract grows a handle argument.",
 	})
 
 	// InitiateStatusInEveryBlock: a status in every block, placeholders included.
@@ -195,7 +195,7 @@ var (
 		Ops:           []string{OpInitiate},
 		Layers:        []string{LayerNeighbor},
 		Conflict:      "CONFLICT-INIT-04",
-		Note:          "Provoking it needs the target's VLAN-tracking capacity, which the declared limits do not carry today; passively the suite checks it appears only on neighbor blocks and never where INIT-018 forbids a VLAN failure.",
+		Note:          "Provoked with one neighbor VlanId more than the declared VLAN entries (target.Limits.VLANEntries), each among the interface VLAN IDs so that VLAN_MISMATCH cannot bind first; no other block of that tree may carry the status.",
 	})
 
 	// InitiateUntaggedInterfaceAcceptsVlanID: interface VLAN ID zero.
@@ -580,7 +580,7 @@ var (
 		Ops:           []string{OpInitiate},
 		Layers:        []string{LayerTCP},
 		Conflict:      "CONFLICT-INIT-07",
-		Note:          "The layer follows from the cause. Provoked by exceeding the declared TCP connection capacity.",
+		Note:          "The layer follows from the cause. TCP entries, transmit buffers and receive buffers all bound the connections offloaded at once, so only the smallest declared one can be exceeded: the suite offloads one connection past it and requires this status when TCP entries are that bound, and its absence otherwise (the target still had state objects).",
 	})
 
 	// InitiatePathEntriesCondition: no path state object.
@@ -644,7 +644,7 @@ var (
 		Ops:           []string{OpInitiate},
 		Layers:        []string{LayerTCP},
 		Conflict:      "CONFLICT-INIT-07",
-		Note:          "Provoked against the declared transmit buffer limit.",
+		Note:          "Provoked against the declared transmit buffer limit; when another connection bound is smaller, the suite requires the status to be absent (see INIT-049).",
 	})
 
 	// InitiateTCPRcvBufferCondition: not enough receive buffers.
@@ -657,7 +657,7 @@ var (
 		Ops:           []string{OpInitiate},
 		Layers:        []string{LayerTCP},
 		Conflict:      "CONFLICT-INIT-07",
-		Note:          "Provoked against the declared receive buffer limit.",
+		Note:          "Provoked against the declared receive buffer limit; when another connection bound is smaller, the suite requires the status to be absent (see INIT-049).",
 	})
 
 	// InitiateTCPRcvWindowCondition: InitialRcvWnd too large.
@@ -682,7 +682,7 @@ var (
 		Ops:           []string{OpInitiate},
 		Layers:        []string{LayerPath, LayerTCP},
 		Conflict:      "CONFLICT-INIT-03",
-		Note:          "PathMtu lives in PATH_OFFLOAD_STATE_CACHED while the page speaks of the TCP connection: the suite accepts it on the path block or on TCP blocks below it. Provoked with PathMtu one above the declared largest.",
+		Note:          "PathMtu lives in PATH_OFFLOAD_STATE_CACHED while the page speaks of the TCP connection: the suite accepts it on the path block or on TCP blocks below it. Provoked with PathMtu one above the declared largest; OFFLOAD_PATH_MTU and FAILURE are both accepted (CONFLICT-INIT-03).",
 	})
 
 	// InitiateConnectionRejected: the target may turn a connection down.
@@ -718,8 +718,8 @@ var (
 		ID:      "CONFLICT-INIT-03",
 		Pages:   []string{pgInitComplete, pgInitBlockList, pgInitProtoBlocks, pgInitStatus},
 		Summary: "All four pages list NDIS_STATUS_OFFLOAD_PATH_MTU as an initiate status, but no header defines a value for it, so a real target cannot write it.",
-		Reading: "By default the suite accepts NDIS_STATUS_FAILURE on the block for the path-MTU cause (INIT-057); when the switch names a value, it requires that value instead.",
-		Switch:  "pathMtuStatusValue",
+		Reading: "For the path-MTU cause (INIT-057) the suite accepts NDIS_STATUS_FAILURE or NDIS_STATUS_OFFLOAD_PATH_MTU under the value it assigns privately (0xC02310FF, which the reference target writes); no switch, since both are accepted.",
+		Switch:  "",
 	})
 
 	ConflictInit8021QNames = DefineConflict(Conflict{

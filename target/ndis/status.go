@@ -106,3 +106,6 @@ func Statuses() []Status {
 	}
 	return out
 }
+
+// GomegaString makes Gomega print a status by name and number in a failure message.
+func (s Status) GomegaString() string { return fmt.Sprintf("%s (0x%08X)", s, uint32(s)) }

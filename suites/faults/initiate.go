@@ -1,0 +1,366 @@
+package faults
+
+import (
+	"sync"
+	"time"
+
+	"github.com/ndis-chimney/conformance/suites/rules"
+	"github.com/ndis-chimney/conformance/target"
+	"github.com/ndis-chimney/conformance/target/ndis"
+)
+
+// Faults of initiate offload: each rewrites the tree the inner target completes (a status, a
+// context, a NET_BUFFER_LIST) or changes how initiates are accepted, so that exactly one
+// initiate rule of suites/rules/initiate.go is broken.
+
+func init() {
+	// Categorised causes reported under another status.
+	for _, f := range []struct {
+		name     string
+		from, to ndis.Status
+		breaks   []*rules.Rule
+	}{
+		{"reports-xmit-buffer-as-tcp-entries", ndis.StatusOffloadTCPXmitBuffer, ndis.StatusOffloadTCPEntries,
+			[]*rules.Rule{rules.InitiateTCPEntriesCondition, rules.InitiateTCPXmitBufferCondition}},
+		{"reports-xmit-buffer-as-rcv-buffer", ndis.StatusOffloadTCPXmitBuffer, ndis.StatusOffloadTCPRcvBuffer,
+			[]*rules.Rule{rules.InitiateTCPRcvBufferCondition}},
+		{"reports-path-entries-as-failure", ndis.StatusOffloadPathEntries, ndis.StatusFailure,
+			[]*rules.Rule{rules.InitiatePathEntriesCondition}},
+		{"reports-neighbor-entries-as-failure", ndis.StatusOffloadNeighborEntries, ndis.StatusFailure,
+			[]*rules.Rule{rules.InitiateNeighborEntriesCondition}},
+		{"reports-hw-address-entries-as-failure", ndis.StatusOffloadHWAddressEntries, ndis.StatusFailure,
+			[]*rules.Rule{rules.InitiateHwAddressEntriesCondition}},
+		{"reports-ip-address-entries-as-path-entries", ndis.StatusOffloadIPAddressEntries, ndis.StatusOffloadPathEntries,
+			[]*rules.Rule{rules.InitiateIPAddressEntriesCondition}},
+		{"reports-rcv-window-as-failure", ndis.StatusOffloadTCPRcvWindow, ndis.StatusFailure,
+			[]*rules.Rule{rules.InitiateTCPRcvWindowCondition, rules.InitiateFailureCondition}},
+		{"reports-path-mtu-as-path-entries", ndis.StatusOffloadPathMTU, ndis.StatusOffloadPathEntries,
+			[]*rules.Rule{rules.InitiatePathMTUCondition}},
+		{"reports-vlan-entries-as-failure", ndis.StatusOffloadVLANEntries, ndis.StatusFailure,
+			[]*rules.Rule{rules.InitiateVlanEntriesStatus}},
+		{"reports-vlan-mismatch-as-failure", ndis.StatusOffloadVLANMismatch, ndis.StatusFailure,
+			[]*rules.Rule{rules.InitiateVlanMismatchStatus}},
+		{"reports-success-instead-of-partial-success", ndis.StatusOffloadPartialSuccess, ndis.StatusSuccess,
+			[]*rules.Rule{rules.InitiatePartialSuccessCondition}},
+	} {
+		from, to := f.from, f.to
+		Register(Fault{Name: f.name, Breaks: f.breaks, Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.Status == from {
+					b.Status = to
+				}
+			}
+		}))})
+	}
+
+	Register(Fault{
+		Name:   "writes-pending-into-the-root",
+		Breaks: []*rules.Rule{rules.InitiateStatusFromInitiateList},
+		Wrap:   With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) { tree.Status = ndis.StatusPending })),
+	})
+
+	Register(Fault{
+		Name:   "reports-partial-success-for-a-full-offload",
+		Breaks: []*rules.Rule{rules.InitiateSuccessCondition},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.Status != ndis.StatusSuccess {
+					return
+				}
+			}
+			tree.Status = ndis.StatusOffloadPartialSuccess
+		})),
+	})
+
+	Register(Fault{
+		Name:   "propagates-partial-success-to-every-ancestor",
+		Breaks: []*rules.Rule{rules.InitiateImmediatelyDependentDefinition},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			var mark func(b *ndis.MiniportOffloadBlockList) bool // reports whether b's subtree holds a failure
+			mark = func(b *ndis.MiniportOffloadBlockList) bool {
+				failed := !offloadedStatus(b.Status)
+				for _, d := range b.Dependents() {
+					if mark(d) {
+						failed = true
+						if b.Status == ndis.StatusSuccess {
+							b.Status = ndis.StatusOffloadPartialSuccess
+						}
+					}
+				}
+				return failed
+			}
+			for _, b := range tree.Siblings() {
+				mark(b)
+			}
+		})),
+	})
+
+	Register(Fault{
+		Name:   "leaves-connection-context-null",
+		Breaks: []*rules.Rule{rules.InitiateWritesContextForOffloadedState},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.Layer() == ndis.LayerTCP && b.MiniportOffloadContext != nil && offloadedStatus(b.Status) {
+					*b.MiniportOffloadContext = 0
+				}
+			}
+		})),
+	})
+
+	Register(Fault{
+		Name:   "writes-context-into-failed-blocks",
+		Breaks: []*rules.Rule{rules.InitiateLeavesContextOnFailure},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.MiniportOffloadContext != nil && *b.MiniportOffloadContext == 0 && !offloadedStatus(b.Status) {
+					*b.MiniportOffloadContext = 0xBAD0
+				}
+			}
+		})),
+	})
+
+	Register(Fault{
+		Name:   "writes-send-data-status-of-failed-connections",
+		Breaks: []*rules.Rule{rules.InitiateFailedKeepsNblStatus},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range failedWithSendData(tree) {
+				for _, l := range b.NetBufferListChain.Chain() {
+					l.Status = ndis.StatusFailure
+				}
+			}
+		})),
+	})
+
+	Register(Fault{
+		Name:   "send-completes-data-of-failed-connections",
+		Breaks: []*rules.Rule{rules.InitiateFailedNoSendComplete},
+		Wrap: With(func() Hooks {
+			var host target.Host
+			return Hooks{
+				Opened: func(h target.Host) { host = h },
+				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+					if op == OpInitiate {
+						for _, b := range failedWithSendData(tree) {
+							host.NdisTcpOffloadSendComplete(b.NetBufferListChain)
+						}
+					}
+					forward(tree)
+				},
+			}
+		}),
+	})
+
+	// Skipped dependents of a failed block reported as offloaded, with a context.
+	Register(Fault{
+		Name:   "offloads-dependents-of-failed-blocks",
+		Breaks: []*rules.Rule{rules.InitiateNoOffloadUnderFailedBlock, rules.InitiateRootFailureStopsTraversal},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if offloadedStatus(b.Status) {
+					continue
+				}
+				for _, d := range ndis.Blocks(b.DependentBlockList) {
+					d.Status = ndis.StatusSuccess
+					if d.MiniportOffloadContext != nil && *d.MiniportOffloadContext == 0 {
+						*d.MiniportOffloadContext = 0xD0D0
+					}
+				}
+			}
+		})),
+	})
+
+	Register(Fault{
+		Name:   "writes-resources-into-skipped-blocks",
+		Breaks: []*rules.Rule{rules.InitiateSkippedBlocksGetFailure},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if offloadedStatus(b.Status) {
+					continue
+				}
+				for _, d := range ndis.Blocks(b.DependentBlockList) {
+					if d.Status == ndis.StatusFailure {
+						d.Status = ndis.StatusResources
+					}
+				}
+			}
+		})),
+	})
+
+	Register(Fault{
+		Name:   "stops-traversal-at-the-first-failure",
+		Breaks: []*rules.Rule{rules.InitiateFailureSkipsOnlyItsSubtree},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			var failed *ndis.MiniportOffloadBlockList
+			var skip map[*ndis.MiniportOffloadBlockList]bool
+			for _, b := range ndis.Blocks(tree) {
+				switch {
+				case failed == nil && !offloadedStatus(b.Status):
+					failed, skip = b, map[*ndis.MiniportOffloadBlockList]bool{}
+					for _, d := range ndis.Blocks(b.DependentBlockList) {
+						skip[d] = true
+					}
+				case failed != nil && !skip[b]:
+					b.Status = ndis.StatusFailure
+					if b.MiniportOffloadContext != nil {
+						*b.MiniportOffloadContext = 0
+					}
+				}
+			}
+		})),
+	})
+
+	Register(Fault{
+		Name:   "gives-linker-with-all-dependents-failed-partial-success",
+		Breaks: []*rules.Rule{rules.InitiateFailureCondition},
+		Wrap:   With(linkerStatusOnAllFailed(ndis.StatusOffloadPartialSuccess)),
+	})
+
+	Register(Fault{
+		Name:   "rejects-a-path",
+		Breaks: []*rules.Rule{rules.InitiateConnectionRejected},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.Layer() == ndis.LayerPath && b.Status == ndis.StatusSuccess {
+					b.Status = ndis.StatusOffloadConnectionRejected
+					return
+				}
+			}
+		})),
+	})
+
+	Register(Fault{
+		Name:   "fails-neighbors-without-vlan-id",
+		Breaks: []*rules.Rule{rules.InitiateZeroVlanIDAccepted},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.NeighborConst != nil && b.NeighborConst.VlanID == 0 && b.Status == ndis.StatusSuccess {
+					b.Status = ndis.StatusOffloadVLANMismatch
+				}
+			}
+		})),
+	})
+
+	Register(Fault{
+		Name:   "fails-neighbors-with-a-vlan-id",
+		Breaks: []*rules.Rule{rules.InitiateMatchingVlanIDAccepted},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.NeighborConst != nil && b.NeighborConst.VlanID != 0 && b.Status == ndis.StatusSuccess {
+					b.Status = ndis.StatusOffloadVLANMismatch
+				}
+			}
+		})),
+	})
+
+	Register(Fault{
+		Name:   "drops-an-initiate-made-while-another-is-pending",
+		Breaks: []*rules.Rule{rules.InitiateConcurrentInitiates},
+		Wrap:   With(dropsConcurrentInitiate),
+	})
+}
+
+// onInitiate returns hooks that apply rewrite to every initiate tree before forwarding its
+// completion.
+func onInitiate(rewrite func(*ndis.MiniportOffloadBlockList)) func() Hooks {
+	return onCompletion(OpInitiate, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+		rewrite(tree)
+		forward(tree)
+	})
+}
+
+func offloadedStatus(st ndis.Status) bool {
+	return st == ndis.StatusSuccess || st == ndis.StatusOffloadPartialSuccess
+}
+
+// failedWithSendData returns the blocks of tree that failed and carry outstanding send data.
+func failedWithSendData(tree *ndis.MiniportOffloadBlockList) []*ndis.MiniportOffloadBlockList {
+	var out []*ndis.MiniportOffloadBlockList
+	for _, b := range ndis.Blocks(tree) {
+		if b.NetBufferListChain != nil && !offloadedStatus(b.Status) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// linkerStatusOnAllFailed gives st to every linker of an initiate tree whose immediately
+// dependent blocks all failed.
+func linkerStatusOnAllFailed(st ndis.Status) func() Hooks {
+	return func() Hooks {
+		var mu sync.Mutex
+		linkers := map[*ndis.MiniportOffloadBlockList]bool{}
+		return Hooks{
+			Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+				if op == OpInitiate {
+					mu.Lock()
+					for _, b := range ndis.Blocks(tree) {
+						if b.Role() == ndis.RoleLinker {
+							linkers[b] = true
+						}
+					}
+					mu.Unlock()
+				}
+				return call(tree)
+			},
+			Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+				if op == OpInitiate {
+					mu.Lock()
+					for _, b := range ndis.Blocks(tree) {
+						if !linkers[b] || len(b.Dependents()) == 0 {
+							continue
+						}
+						all := true
+						for _, d := range b.Dependents() {
+							all = all && !offloadedStatus(d.Status)
+						}
+						if all {
+							b.Status = st
+						}
+					}
+					mu.Unlock()
+				}
+				forward(tree)
+			},
+		}
+	}
+}
+
+// dropsConcurrentInitiate holds back the completion of an initiate until another initiate is
+// made (or a second passes), and never passes that other initiate to the inner target: a target
+// that cannot take a second initiate while one is in progress.
+func dropsConcurrentInitiate() Hooks {
+	var mu sync.Mutex
+	pending := 0
+	arrived := make(chan struct{})
+	var once sync.Once
+	return Hooks{
+		Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+			if op != OpInitiate {
+				return call(tree)
+			}
+			mu.Lock()
+			busy := pending > 0
+			if !busy {
+				pending++
+			}
+			mu.Unlock()
+			if busy {
+				once.Do(func() { close(arrived) })
+				return nil
+			}
+			return call(tree)
+		},
+		Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			if op == OpInitiate {
+				select {
+				case <-arrived:
+				case <-time.After(100 * time.Millisecond):
+				}
+				mu.Lock()
+				pending--
+				mu.Unlock()
+			}
+			forward(tree)
+		},
+	}
+}

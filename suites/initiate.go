@@ -1,0 +1,461 @@
+package suites
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/ndis-chimney/conformance/fixtures"
+	"github.com/ndis-chimney/conformance/suites/harness"
+	"github.com/ndis-chimney/conformance/suites/rules"
+	"github.com/ndis-chimney/conformance/target"
+	"github.com/ndis-chimney/conformance/target/ndis"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+// Specs of MiniportInitiateOffload and NdisMInitiateOffloadComplete: the completion, the
+// context slots, the per-block statuses and the traversal after a failure. The resource
+// statuses, provoked through the declared limits, are in initiate_status.go.
+
+var _ = Describe("MiniportInitiateOffload", func() {
+	var s *harness.Session
+	BeforeEach(func() { s = open() })
+
+	Context("when a one-connection tree is handed over for initiate", func() {
+		It("returns from MiniportInitiateOffload before calling NdisMInitiateOffloadComplete", Rule(rules.InitiateHandlerReturnsBeforeCompleting), func(ctx SpecContext) {
+			tree := fixtures.OneConnection()
+			out := s.Initiate(ctx, tree)
+			Expect(out.Event.DuringCall).To(BeFalse(), harness.Because(rules.InitiateHandlerReturnsBeforeCompleting, harness.Initiate, ""))
+		})
+
+		It("calls NdisMInitiateOffloadComplete exactly once for the tree", Rule(rules.InitiateCompletedExactlyOnce), func(ctx SpecContext) {
+			tree := fixtures.OneConnection()
+			s.Initiate(ctx, tree)
+			Expect(s.Host.CompletionsOf(harness.Initiate, tree)).To(HaveLen(1), harness.Because(rules.InitiateCompletedExactlyOnce, harness.Initiate, ""))
+		})
+
+		It("passes NdisMInitiateOffloadComplete the OffloadBlockList pointer MiniportInitiateOffload was given", Rule(rules.InitiateCompletionSamePointer), func(ctx SpecContext) {
+			tree := fixtures.OneConnection()
+			out := s.Initiate(ctx, tree)
+			Expect(out.Event.Tree).To(BeIdenticalTo(tree), harness.Because(rules.InitiateCompletionSamePointer, harness.Initiate, ""))
+		})
+
+		It("writes a non-NULL PVOID into MiniportOffloadContext of every block it offloaded", Rule(rules.InitiateWritesContextForOffloadedState), func(ctx SpecContext) {
+			tree := fixtures.OneConnection()
+			out := s.Initiate(ctx, tree)
+			for _, b := range newOffloads(out) {
+				if offloaded(b.Status) {
+					Expect(b.Context()).NotTo(BeZero(), harness.Because(rules.InitiateWritesContextForOffloadedState, harness.Initiate, out.Path(b)))
+				}
+			}
+		})
+
+		It("writes NDIS_STATUS_SUCCESS into every block it offloaded with all its immediately dependent blocks", Rule(rules.InitiateSuccessCondition), func(ctx SpecContext) {
+			out := s.Initiate(ctx, fixtures.OneConnection())
+			expectStatusFromDependents(out, rules.InitiateSuccessCondition, ndis.StatusSuccess, ndis.Blocks(out.Tree)...)
+		})
+	})
+
+	Context("when an initiate tree holds a placeholder, a linker to an offloaded path and new connections", func() {
+		var tree *ndis.MiniportOffloadBlockList
+		BeforeEach(func(ctx SpecContext) {
+			first := fixtures.OneConnection()
+			s.MustInitiate(ctx, first)
+			tree = fixtures.ConnectionOnOffloadedPath(first.DependentBlockList.Context(), 2)
+		})
+
+		It("writes a Status into every block, the placeholder and the linker included", Rule(rules.InitiateStatusInEveryBlock), func(ctx SpecContext) {
+			s.Initiate(ctx, tree)
+			for _, v := range ndis.Walk(tree) {
+				Expect(v.Block.Status).NotTo(Equal(harness.StatusUnwritten), harness.Because(rules.InitiateStatusInEveryBlock, harness.Initiate, v.Path))
+			}
+		})
+
+		It("writes NDIS_STATUS_SUCCESS into the placeholder, the linker and the new connections it offloaded", Rule(rules.InitiateSuccessCondition), func(ctx SpecContext) {
+			out := s.Initiate(ctx, tree)
+			expectStatusFromDependents(out, rules.InitiateSuccessCondition, ndis.StatusSuccess, ndis.Blocks(tree)...)
+		})
+
+		It("leaves the tree as it was at NdisMInitiateOffloadComplete while the host goes on", Rule(rules.InitiateTreeUntouchedAfterCompletion), func(ctx SpecContext) {
+			out := s.Initiate(ctx, tree)
+			By("offloading another neighbor after the completion")
+			s.MustInitiate(ctx, fixtures.NewNeighbor(7))
+			changes := harness.Diff(out.After, harness.Take(tree))
+			Expect(changes).To(BeEmpty(), harness.Because(rules.InitiateTreeUntouchedAfterCompletion, harness.Initiate, ""))
+		})
+	})
+
+	Context("when a second initiate is handed over while the first is in progress", func() {
+		It("completes each initiate with its own NdisMInitiateOffloadComplete", Rule(rules.InitiateConcurrentInitiates), func(ctx SpecContext) {
+			first := fixtures.Under(fixtures.NewNeighbor(1), fixtures.Under(fixtures.NewPath4(1), fixtures.NewConnection(1)))
+			second := fixtures.Under(fixtures.NewNeighbor(2), fixtures.Under(fixtures.NewPath4(2), fixtures.NewConnection(2)))
+			p1 := s.Begin(harness.Initiate, first)
+			p2 := s.Begin(harness.Initiate, second)
+			for _, out := range []harness.Outcome{p1.Await(ctx), p2.Await(ctx)} {
+				for _, v := range ndis.Walk(out.Tree) {
+					Expect(v.Block.Status).To(BeElementOf(initiateStatuses), harness.Because(rules.InitiateConcurrentInitiates, harness.Initiate, v.Path))
+				}
+			}
+		})
+	})
+
+	Context("when one connection with outstanding send data cannot be offloaded", Capability("maxInitialRcvWnd"), func() {
+		var tree, failed *ndis.MiniportOffloadBlockList
+		var lists []*ndis.NetBufferList
+		BeforeEach(func() {
+			tree = fixtures.ConnectionsOnOnePath(2)
+			failed = tree.DependentBlockList.DependentBlockList.NextBlock
+			lists = fixtures.WithSendData(failed, 100, 100, 200)
+			failConnection(s, failed)
+		})
+
+		It("leaves NULL in the MiniportOffloadContext location of that connection", Rule(rules.InitiateLeavesContextOnFailure), func(ctx SpecContext) {
+			out := s.Initiate(ctx, tree)
+			for _, b := range newOffloads(out) {
+				if !offloaded(b.Status) {
+					Expect(b.Context()).To(BeZero(), harness.Because(rules.InitiateLeavesContextOnFailure, harness.Initiate, out.Path(b)))
+				}
+			}
+			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPRcvWindowCondition, harness.Initiate, out.Path(failed)))
+		})
+
+		It("leaves Status of every NET_BUFFER_LIST in that connection's NetBufferListChain unchanged", Rule(rules.InitiateFailedKeepsNblStatus), func(ctx SpecContext) {
+			out := s.Initiate(ctx, tree)
+			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPRcvWindowCondition, harness.Initiate, out.Path(failed)))
+			for i, l := range lists {
+				Expect(l.Status).To(Equal(harness.StatusCanary), harness.Because(rules.InitiateFailedKeepsNblStatus, harness.Initiate, fmt.Sprintf("%s NetBufferListChain[%d]", out.Path(failed), i)))
+			}
+		})
+
+		It("does not call NdisTcpOffloadSendComplete for that connection's outstanding send data", Rule(rules.InitiateFailedNoSendComplete), func(ctx SpecContext) {
+			out := s.Initiate(ctx, tree)
+			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPRcvWindowCondition, harness.Initiate, out.Path(failed)))
+			for _, c := range s.Host.SendCompletions() {
+				for _, l := range c.Lists {
+					Expect(lists).NotTo(ContainElement(BeIdenticalTo(l)), harness.Because(rules.InitiateFailedNoSendComplete, harness.Initiate, out.Path(failed)))
+				}
+			}
+		})
+
+		It("does not write NDIS_STATUS_FAILURE into the connection whose InitialRcvWnd is too large, a cause with its own status", Rule(rules.InitiateFailureCondition), func(ctx SpecContext) {
+			out := s.Initiate(ctx, tree)
+			Expect(failed.Status).NotTo(Equal(ndis.StatusFailure), harness.Because(rules.InitiateFailureCondition, harness.Initiate, out.Path(failed)))
+		})
+	})
+
+	Context("when the first path under a neighbor cannot be offloaded", Capability("maxPathMTU"), func() {
+		var tree, failed *ndis.MiniportOffloadBlockList
+		BeforeEach(func() {
+			tree = fixtures.PathsOnOneNeighbor(2)
+			failed = tree.DependentBlockList
+			failPath(s, failed)
+		})
+
+		It("offloads no connection that depends on that path", Rule(rules.InitiateNoOffloadUnderFailedBlock), func(ctx SpecContext) {
+			out := s.Initiate(ctx, tree)
+			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiatePathMTUCondition, harness.Initiate, out.Path(failed)))
+			for _, b := range ndis.Blocks(failed.DependentBlockList) {
+				Expect(offloaded(b.Status)).To(BeFalse(), harness.Because(rules.InitiateNoOffloadUnderFailedBlock, harness.Initiate, out.Path(b)))
+				Expect(b.Context()).To(BeZero(), harness.Because(rules.InitiateNoOffloadUnderFailedBlock, harness.Initiate, out.Path(b)))
+			}
+		})
+
+		It("writes NDIS_STATUS_FAILURE into each connection it did not attempt", Rule(rules.InitiateSkippedBlocksGetFailure), func(ctx SpecContext) {
+			out := s.Initiate(ctx, tree)
+			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiatePathMTUCondition, harness.Initiate, out.Path(failed)))
+			for _, b := range ndis.Blocks(failed.DependentBlockList) {
+				Expect(b.Status).To(Equal(ndis.StatusFailure), harness.Because(rules.InitiateSkippedBlocksGetFailure, harness.Initiate, out.Path(b)))
+			}
+		})
+
+		It("still attempts the next path and its connection: neither is left as a skipped block", Rule(rules.InitiateFailureSkipsOnlyItsSubtree), func(ctx SpecContext) {
+			roomFor(s, 5)
+			out := s.Initiate(ctx, tree)
+			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiatePathMTUCondition, harness.Initiate, out.Path(failed)))
+			// An attempted block is offloaded or fails for a cause of its own; NDIS_STATUS_FAILURE
+			// without a context is what a block the traversal skipped carries (INIT-031).
+			for _, b := range ndis.Blocks(failed.NextBlock) {
+				if !offloaded(b.Status) {
+					Expect(b.Status).NotTo(Equal(ndis.StatusFailure), harness.Because(rules.InitiateFailureSkipsOnlyItsSubtree, harness.Initiate, out.Path(b)))
+					continue
+				}
+				Expect(b.Context()).NotTo(BeZero(), harness.Because(rules.InitiateFailureSkipsOnlyItsSubtree, harness.Initiate, out.Path(b)))
+			}
+		})
+	})
+
+	Context("when the root neighbor of an initiate tree cannot be offloaded", Capability("interfaceVLANIDs"), func() {
+		It("offloads nothing the root leads to (nor, under rootFailureStopsWholeTree, the neighbors after it)", Rule(rules.InitiateRootFailureStopsTraversal), func(ctx SpecContext) {
+			tree := fixtures.SeveralNeighbors(2)
+			failNeighbor(s, tree)
+			out := s.Initiate(ctx, tree)
+			Expect(offloaded(tree.Status)).To(BeFalse(), harness.Because(rules.InitiateVlanMismatchStatus, harness.Initiate, out.Path(tree)))
+			stopped := ndis.Blocks(tree.DependentBlockList)
+			if interpretations().RootFailureStopsWholeTree {
+				stopped = append(stopped, ndis.Blocks(tree.NextBlock)...)
+			}
+			for _, b := range stopped {
+				Expect(offloaded(b.Status)).To(BeFalse(), harness.Because(rules.InitiateRootFailureStopsTraversal, harness.Initiate, out.Path(b)))
+				Expect(b.Context()).To(BeZero(), harness.Because(rules.InitiateRootFailureStopsTraversal, harness.Initiate, out.Path(b)))
+			}
+		})
+	})
+
+	Context("when TCP2 and Path2 of the partial-offload example cannot be offloaded", Capability("maxInitialRcvWnd"), Capability("maxPathMTU"), func() {
+		It("writes NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS into Neighbor1 and Path1", Rule(rules.InitiatePartialSuccessCondition), func(ctx SpecContext) {
+			e := fixtures.NewPartialOffloadExample()
+			failConnection(s, e.TCP2)
+			failPath(s, e.Path2)
+			out := s.Initiate(ctx, e.Tree)
+			Expect(offloaded(e.TCP2.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPRcvWindowCondition, harness.Initiate, out.Path(e.TCP2)))
+			Expect(offloaded(e.Path2.Status)).To(BeFalse(), harness.Because(rules.InitiatePathMTUCondition, harness.Initiate, out.Path(e.Path2)))
+			// The page's table: fixtures.PartialExampleNeighbor1 and PartialExamplePath1.
+			expectStatusFromDependents(out, rules.InitiatePartialSuccessCondition, fixtures.PartialExampleNeighbor1, e.Neighbor1)
+			expectStatusFromDependents(out, rules.InitiatePartialSuccessCondition, fixtures.PartialExamplePath1, e.Path1)
+		})
+	})
+
+	Context("when only TCP2 of the partial-offload example cannot be offloaded", Capability("maxInitialRcvWnd"), func() {
+		It("writes NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS into Path1, of which TCP2 is immediately dependent, and NDIS_STATUS_SUCCESS into Neighbor1, of which it is not", Rule(rules.InitiateImmediatelyDependentDefinition), func(ctx SpecContext) {
+			e := fixtures.NewPartialOffloadExample()
+			failConnection(s, e.TCP2)
+			out := s.Initiate(ctx, e.Tree)
+			Expect(offloaded(e.TCP2.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPRcvWindowCondition, harness.Initiate, out.Path(e.TCP2)))
+			expectStatusFromDependents(out, rules.InitiateImmediatelyDependentDefinition, ndis.StatusOffloadPartialSuccess, e.Path1)
+			expectStatusFromDependents(out, rules.InitiateImmediatelyDependentDefinition, ndis.StatusSuccess, e.Neighbor1)
+		})
+	})
+
+	Context("when one of two new connections under a linker cannot be offloaded", Capability("maxInitialRcvWnd"), func() {
+		var tree, linker *ndis.MiniportOffloadBlockList
+		BeforeEach(func(ctx SpecContext) {
+			first := fixtures.OneConnection()
+			s.MustInitiate(ctx, first)
+			tree = fixtures.ConnectionOnOffloadedPath(first.DependentBlockList.Context(), 2)
+			linker = tree.DependentBlockList
+			failConnection(s, linker.DependentBlockList.NextBlock)
+		})
+
+		It("writes NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS into the linker", Rule(rules.InitiatePartialSuccessCondition), func(ctx SpecContext) {
+			out := s.Initiate(ctx, tree)
+			expectStatusFromDependents(out, rules.InitiatePartialSuccessCondition, ndis.StatusOffloadPartialSuccess, linker)
+		})
+
+		It("writes NDIS_STATUS_SUCCESS into the placeholder, whose linker was offloaded though one of its connections was not", Rule(rules.InitiateSuccessCondition), func(ctx SpecContext) {
+			out := s.Initiate(ctx, tree)
+			Expect(offloaded(linker.Status)).To(BeTrue(), harness.Because(rules.InitiatePartialSuccessCondition, harness.Initiate, out.Path(linker)))
+			expectStatusFromDependents(out, rules.InitiateSuccessCondition, ndis.StatusSuccess, tree)
+		})
+	})
+
+	Context("when no new connection under a linker can be offloaded", Capability("maxInitialRcvWnd"), func() {
+		It("writes NDIS_STATUS_FAILURE into the linker (NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS under linkerAllDependentsFailedPartialSuccess)", Rule(rules.InitiateFailureCondition), func(ctx SpecContext) {
+			first := fixtures.OneConnection()
+			s.MustInitiate(ctx, first)
+			tree := fixtures.ConnectionOnOffloadedPath(first.DependentBlockList.Context(), 2)
+			linker := tree.DependentBlockList
+			for _, c := range linker.Dependents() {
+				failConnection(s, c)
+			}
+			out := s.Initiate(ctx, tree)
+			want := ndis.StatusFailure
+			if interpretations().LinkerAllDependentsFailedPartialSuccess {
+				want = ndis.StatusOffloadPartialSuccess
+			}
+			Expect(linker.Status).To(Equal(want), harness.Because(rules.InitiateFailureCondition, harness.Initiate, out.Path(linker)))
+		})
+	})
+
+	DescribeTable("when a tree of any shape is initiated, the target writes only statuses of the initiate list", Rule(rules.InitiateStatusFromInitiateList),
+		func(ctx SpecContext, build func() *ndis.MiniportOffloadBlockList) {
+			tree := build()
+			s.Initiate(ctx, tree)
+			for _, v := range ndis.Walk(tree) {
+				Expect(v.Block.Status).To(BeElementOf(initiateStatuses), harness.Because(rules.InitiateStatusFromInitiateList, harness.Initiate, v.Path))
+			}
+		},
+		Entry("a one-connection tree", fixtures.OneConnection),
+		Entry("a dual-stack tree", fixtures.DualStack),
+		Entry("eight paths of three connections each", func() *ndis.MiniportOffloadBlockList { return fixtures.LongChains(8, 3) }),
+		Entry("six neighbors", func() *ndis.MiniportOffloadBlockList { return fixtures.SeveralNeighbors(6) }),
+	)
+
+	DescribeTable("when a tree of any shape is initiated, NDIS_STATUS_OFFLOAD_CONNECTION_REJECTED appears only on connections left without a context", Rule(rules.InitiateConnectionRejected),
+		func(ctx SpecContext, build func() *ndis.MiniportOffloadBlockList) {
+			tree := build()
+			s.Initiate(ctx, tree)
+			for _, v := range ndis.Walk(tree) {
+				if v.Block.Status != ndis.StatusOffloadConnectionRejected {
+					continue
+				}
+				Expect(v.Layer).To(Equal(ndis.LayerTCP), harness.Because(rules.InitiateConnectionRejected, harness.Initiate, v.Path))
+				Expect(v.Block.Context()).To(BeZero(), harness.Because(rules.InitiateConnectionRejected, harness.Initiate, v.Path))
+			}
+		},
+		Entry("a one-connection tree", fixtures.OneConnection),
+		Entry("a dual-stack tree", fixtures.DualStack),
+		Entry("eight paths of three connections each", func() *ndis.MiniportOffloadBlockList { return fixtures.LongChains(8, 3) }),
+	)
+})
+
+// initiateStatuses are the statuses an initiate may write into a block: the union of the lists
+// of the completion, block-list and status pages (INIT-013, CONFLICT-INIT-02).
+var initiateStatuses = []ndis.Status{
+	ndis.StatusSuccess, ndis.StatusOffloadPartialSuccess, ndis.StatusFailure, ndis.StatusResources,
+	ndis.StatusOffloadTCPEntries, ndis.StatusOffloadPathEntries, ndis.StatusOffloadNeighborEntries,
+	ndis.StatusOffloadHWAddressEntries, ndis.StatusOffloadIPAddressEntries, ndis.StatusOffloadVLANEntries,
+	ndis.StatusOffloadTCPXmitBuffer, ndis.StatusOffloadTCPRcvBuffer, ndis.StatusOffloadTCPRcvWindow,
+	ndis.StatusOffloadVLANMismatch, ndis.StatusOffloadPathMTU, ndis.StatusOffloadConnectionRejected,
+}
+
+// offloaded reports whether an initiate status says the block's own state was offloaded.
+func offloaded(st ndis.Status) bool {
+	return st == ndis.StatusSuccess || st == ndis.StatusOffloadPartialSuccess
+}
+
+// newOffloads returns the blocks that carried new state to offload when the tree was handed over.
+func newOffloads(out harness.Outcome) []*ndis.MiniportOffloadBlockList {
+	var bs []*ndis.MiniportOffloadBlockList
+	for _, b := range out.Before.Blocks {
+		if b.Members.MiniportOffloadContext != nil && b.Slot == 0 {
+			bs = append(bs, b.Block)
+		}
+	}
+	return bs
+}
+
+// roleAtHandOver returns the role b had when the tree was handed over.
+func roleAtHandOver(out harness.Outcome, b *ndis.MiniportOffloadBlockList) ndis.Role {
+	for _, bs := range out.Before.Blocks {
+		if bs.Block == b {
+			switch {
+			case bs.Members.MiniportOffloadContext == nil:
+				return ndis.RolePlaceholder
+			case bs.Slot != 0:
+				return ndis.RoleLinker
+			}
+			return ndis.RoleNewOffload
+		}
+	}
+	return 0
+}
+
+// statusFromDependents returns the status INIT-044 and INIT-045 give b from what became of its
+// own state and of its immediately dependent blocks (INIT-043), under the selected readings of
+// placeholders (CONFLICT-INIT-10) and linkers (CONFLICT-INIT-11). It returns false where the
+// rules fix no status: b's own state was not offloaded, or the dependents of a block without
+// state all failed (INIT-047's case).
+func statusFromDependents(out harness.Outcome, b *ndis.MiniportOffloadBlockList) (ndis.Status, bool) {
+	role := roleAtHandOver(out, b)
+	if role == ndis.RolePlaceholder && !interpretations().PlaceholderStatusFollowsDependents {
+		return ndis.StatusSuccess, true
+	}
+	if role == ndis.RoleNewOffload && !offloaded(b.Status) && b.Context() == 0 {
+		return 0, false
+	}
+	ok, failed := 0, 0
+	for _, d := range b.Dependents() {
+		if offloaded(d.Status) {
+			ok++
+		} else {
+			failed++
+		}
+	}
+	switch {
+	case failed == 0:
+		return ndis.StatusSuccess, true
+	case ok == 0 && role != ndis.RoleNewOffload:
+		return 0, false
+	}
+	return ndis.StatusOffloadPartialSuccess, true
+}
+
+// expectStatusFromDependents requires want of every one of blocks to which the rules give want.
+func expectStatusFromDependents(out harness.Outcome, rule *rules.Rule, want ndis.Status, blocks ...*ndis.MiniportOffloadBlockList) {
+	GinkgoHelper()
+	for _, b := range blocks {
+		if st, ok := statusFromDependents(out, b); ok && st == want {
+			Expect(b.Status).To(Equal(want), harness.Because(rule, harness.Initiate, out.Path(b)))
+		}
+	}
+}
+
+// needLimit returns a declared limit's value, or skips the spec when it is undeclared.
+func needLimit(l target.Limit, name string) uint32 {
+	GinkgoHelper()
+	if !l.Declared {
+		Skip("target does not declare " + name)
+	}
+	return l.Value
+}
+
+// roomFor skips the spec when the declared host-memory bound would stop fewer than objects
+// objects from being offloaded before the cause the spec provokes.
+func roomFor(s *harness.Session, objects int) {
+	GinkgoHelper()
+	if l := s.Limits.HostMemoryObjects; l.Declared && int(l.Value) < objects {
+		Skip(fmt.Sprintf("the declared host memory objects (%d) bind before the spec's %d objects", l.Value, objects))
+	}
+}
+
+// failConnection makes a new-offload connection block fail for its own documented cause:
+// an InitialRcvWnd one above the declared largest (NDIS_STATUS_OFFLOAD_TCP_RCV_WINDOW).
+func failConnection(s *harness.Session, b *ndis.MiniportOffloadBlockList) {
+	GinkgoHelper()
+	w := needLimit(s.Limits.MaxInitialRcvWnd, "a largest InitialRcvWnd")
+	if w == math.MaxUint32 {
+		Skip("the declared largest InitialRcvWnd leaves no larger value")
+	}
+	b.TCPCached.InitialRcvWnd = w + 1
+}
+
+// failPath makes a new-offload path block fail for its own documented cause: a PathMtu one
+// above the declared largest (NDIS_STATUS_OFFLOAD_PATH_MTU).
+func failPath(s *harness.Session, b *ndis.MiniportOffloadBlockList) {
+	GinkgoHelper()
+	u := needLimit(s.Limits.MaxPathMTU, "a largest path MTU")
+	if u == math.MaxUint32 {
+		Skip("the declared largest path MTU leaves no larger value")
+	}
+	b.PathCached.PathMTU = u + 1
+}
+
+// failNeighbor makes a new-offload neighbor block fail for its own documented cause: a VlanId
+// the interface does not have configured (NDIS_STATUS_OFFLOAD_VLAN_MISMATCH).
+func failNeighbor(s *harness.Session, b *ndis.MiniportOffloadBlockList) {
+	GinkgoHelper()
+	if l := s.Limits.VLANEntries; l.Declared && l.Value == 0 {
+		Skip("the target declares no VLAN entries, so VLAN_ENTRIES would bind before VLAN_MISMATCH")
+	}
+	b.NeighborConst.VlanID = unconfiguredVLAN(configuredVLANs(s))
+}
+
+// configuredVLANs returns the non-zero interface VLAN IDs, skipping the spec when the target
+// does not declare them or has none configured.
+func configuredVLANs(s *harness.Session) []uint16 {
+	GinkgoHelper()
+	if !s.Limits.InterfaceVLANIDs.Declared {
+		Skip("target does not declare its interface VLAN IDs")
+	}
+	var ids []uint16
+	for _, id := range s.Limits.InterfaceVLANIDs.IDs {
+		if id != 0 {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		Skip("the interface has no VLAN IDs configured")
+	}
+	return ids
+}
+
+// unconfiguredVLAN returns a valid non-zero VLAN ID that is not among ids.
+func unconfiguredVLAN(ids []uint16) uint16 {
+	for v := uint16(4094); v > 0; v-- {
+		if !slices.Contains(ids, v) {
+			return v
+		}
+	}
+	return 0
+}
