@@ -14,7 +14,7 @@ import (
 type Event struct {
 	Op         Op
 	Tree       *ndis.MiniportOffloadBlockList
-	DuringCall bool // it arrived while a handler call was still in progress
+	DuringCall bool // it was made from inside the handler call for its tree (see Host.InsideWait)
 	At         time.Time
 	Snapshot   Snapshot // the tree as it was handed back
 	// SendsBefore is how many send completions the host had recorded when this completion
@@ -39,6 +39,14 @@ type Host struct {
 	// inCall holds the trees whose handler call is in progress, so that a completion of a
 	// tree arriving during its own handler call is seen (another tree's call does not count).
 	inCall map[*ndis.MiniportOffloadBlockList]int
+	// returned is closed when the handler call for a tree returns.
+	returned map[*ndis.MiniportOffloadBlockList]chan struct{}
+	// InsideWait is how long a completion that arrives while its tree's handler call is in
+	// progress is held, waiting for the handler to return. A handler that returns meanwhile
+	// did not depend on the completion: the two merely raced on different threads, which
+	// is asynchronous completion. One that does not return completed from inside the call
+	// (on its own thread, or by waiting for the completion), which the contract forbids.
+	InsideWait time.Duration
 	// calls counts handler calls in progress, for send completions, which name no tree.
 	calls atomic.Int32
 }
@@ -47,12 +55,20 @@ var _ target.Host = (*Host)(nil)
 
 // NewHost returns a host with nothing recorded.
 func NewHost() *Host {
-	return &Host{notify: make(chan struct{}), inCall: map[*ndis.MiniportOffloadBlockList]int{}}
+	return &Host{
+		notify:     make(chan struct{}),
+		inCall:     map[*ndis.MiniportOffloadBlockList]int{},
+		returned:   map[*ndis.MiniportOffloadBlockList]chan struct{}{},
+		InsideWait: 500 * time.Millisecond,
+	}
 }
 
 // enter and leave bracket a handler call for tree.
 func (h *Host) enter(tree *ndis.MiniportOffloadBlockList) {
 	h.mu.Lock()
+	if h.inCall[tree] == 0 {
+		h.returned[tree] = make(chan struct{})
+	}
 	h.inCall[tree]++
 	h.mu.Unlock()
 	h.calls.Add(1)
@@ -62,7 +78,28 @@ func (h *Host) leave(tree *ndis.MiniportOffloadBlockList) {
 	h.calls.Add(-1)
 	h.mu.Lock()
 	h.inCall[tree]--
+	if h.inCall[tree] == 0 {
+		close(h.returned[tree])
+		delete(h.returned, tree)
+	}
 	h.mu.Unlock()
+}
+
+// insideCall reports whether a completion of tree is made from inside its handler call: the
+// call is in progress and does not return within InsideWait while the completion is held.
+func (h *Host) insideCall(tree *ndis.MiniportOffloadBlockList) bool {
+	h.mu.Lock()
+	ch, inCall := h.returned[tree], h.inCall[tree] > 0
+	h.mu.Unlock()
+	if !inCall {
+		return false
+	}
+	select {
+	case <-ch:
+		return false
+	case <-time.After(h.InsideWait):
+		return true
+	}
 }
 
 func (h *Host) record(op Op, tree *ndis.MiniportOffloadBlockList) {
@@ -70,8 +107,8 @@ func (h *Host) record(op Op, tree *ndis.MiniportOffloadBlockList) {
 	if tree != nil {
 		e.Snapshot = Take(tree)
 	}
+	e.DuringCall = h.insideCall(tree)
 	h.mu.Lock()
-	e.DuringCall = h.inCall[tree] > 0
 	e.SendsBefore = len(h.sends)
 	h.events = append(h.events, e)
 	close(h.notify)

@@ -55,6 +55,7 @@ func Open(factory Factory, timing Timing, overrides target.Limits) *Session {
 		ginkgo.Fail(fmt.Sprintf("[harness] cannot create the target: %v", err))
 	}
 	s := &Session{Target: t, Host: NewHost(), Ledger: NewLedger(), Timing: timing}
+	s.Host.InsideWait = timing.Handler / 2 // decided before the harness gives up on the handler
 	info, err := t.Open(s.Host)
 	if err != nil {
 		ginkgo.Fail(fmt.Sprintf("[harness] cannot open the target: %v", err))

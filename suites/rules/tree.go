@@ -49,7 +49,7 @@ var (
 		Text:          "When state structures follow a block in memory, the block's Header.Type names the kind of state and thereby exactly which state structure or structures follow it.",
 		Sources:       []string{treePgBlockList, treePgBlockLists, treePgInitiateDDI},
 		Observability: Observable,
-		Note:          "The target must locate the state it reads or writes by Type; checked with guard bytes after the last structure Type names.",
+		Note:          "The target must locate the state it reads or writes by Type. Checked by queries whose blocks name single structures (CONST, CACHED or DELEGATED types), which the target must answer from the structure Type names; the guard check (a structure present but not named by Type stays untouched) waits for the reference to write only the structures Type names.",
 	})
 
 	// SingleStateTypeMapping: the one-structure Type values.
@@ -210,9 +210,9 @@ var (
 		Level:         Must,
 		Text:          "The target walks the tree and offloads its state into its context areas only after MiniportInitiateOffload has returned, not inside the call.",
 		Sources:       []string{treePgTraversing, treePgInitiateDDI},
-		Observability: Observable,
+		Observability: Internal,
 		Ops:           []string{OpInitiate},
-		Note:          "Visible as context slots already written at handler return. Completion timing itself is in the initiate rules.",
+		Note:          "Not reliably observable: once the handler has queued the tree, the target's own thread may start the traversal before the call has returned, so a host looking at the slots at return cannot tell a target that walks the tree inside the call from one whose worker raced ahead; no spec can fail only the faulty target. The visible part, the completion after return, is INIT-002 (and INIT-006).",
 	})
 
 	// DepthFirstBreadthNextOrder: the required traversal order.

@@ -1,0 +1,531 @@
+package faults
+
+import (
+	"sync"
+
+	"github.com/ndis-chimney/conformance/suites/harness"
+	"github.com/ndis-chimney/conformance/suites/rules"
+	"github.com/ndis-chimney/conformance/target/ndis"
+)
+
+// Faults of the tree's shape, block roles, offload contexts and reserved members. Most rewrite
+// the tree at completion, before forwarding it, as a target with the defect would have left it.
+
+var treeOps = []Op{OpInitiate, OpQuery, OpUpdate, OpInvalidate, OpTerminate}
+
+func init() {
+	Register(Fault{
+		Name:   "stops-walking-after-second-sibling",
+		Breaks: []*rules.Rule{rules.LayerWidthIsUnbounded},
+		Wrap: With(treeRewrite([]Op{OpInitiate}, func(tree *ndis.MiniportOffloadBlockList) {
+			var level func(first *ndis.MiniportOffloadBlockList)
+			level = func(first *ndis.MiniportOffloadBlockList) {
+				for i, b := range first.Siblings() {
+					if i >= 2 {
+						treeNeverOffloaded(b)
+						continue
+					}
+					if b.DependentBlockList != nil {
+						level(b.DependentBlockList)
+					}
+				}
+			}
+			level(tree)
+		})),
+	})
+
+	Register(Fault{
+		Name:   "fails-single-structure-query-types",
+		Breaks: []*rules.Rule{rules.HeaderTypeNamesFollowingState},
+		Wrap: With(treeRewrite([]Op{OpQuery}, func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if c := b.Header.Type.Classes(); b.Role() != ndis.RolePlaceholder && c != (ndis.Classes{Const: true, Cached: true, Delegated: true}) {
+					b.Status = ndis.StatusFailure
+				}
+			}
+		})),
+	})
+
+	Register(Fault{Name: "ignores-placeholder-links", Breaks: []*rules.Rule{rules.TargetFollowsPlaceholderLinks}, Wrap: With(treeIgnoresPlaceholderLinks)})
+
+	Register(Fault{
+		Name:   "placeholder-status-follows-dependents",
+		Breaks: []*rules.Rule{rules.PlaceholderAlwaysSucceedsOnInitiate},
+		Wrap: With(treeRewrite([]Op{OpInitiate}, func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.Role() == ndis.RolePlaceholder && b.DependentBlockList != nil {
+					b.Status = treeFromDependents(b)
+				}
+			}
+		})),
+	})
+
+	linkerFault := func(name string, r *rules.Rule, from, to ndis.Status) {
+		Register(Fault{
+			Name:   name,
+			Breaks: []*rules.Rule{r},
+			Wrap: With(func() Hooks {
+				linkers := &treeBlockSet{}
+				return Hooks{
+					Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+						if op == OpInitiate {
+							linkers.add(tree, ndis.RoleLinker)
+						}
+						return call(tree)
+					},
+					Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+						for _, b := range linkers.take(tree) {
+							if b.Status == from {
+								b.Status = to
+							}
+						}
+						forward(tree)
+					},
+				}
+			}),
+		})
+	}
+	linkerFault("linker-reports-partial-success-when-all-dependents-succeed", rules.LinkerSuccessWhenAllDependentsOffloaded, ndis.StatusSuccess, ndis.StatusOffloadPartialSuccess)
+	linkerFault("linker-reports-success-when-some-dependents-fail", rules.LinkerPartialWhenSomeDependentsFail, ndis.StatusOffloadPartialSuccess, ndis.StatusSuccess)
+	linkerFault("linker-reports-partial-success-when-all-dependents-fail", rules.LinkerFailureWhenAllDependentsFail, ndis.StatusFailure, ndis.StatusOffloadPartialSuccess)
+
+	// A new offload block whose slot still holds NULL at completion was not offloaded.
+	Register(Fault{
+		Name:   "reports-success-for-a-failed-offload",
+		Breaks: []*rules.Rule{rules.NewOffloadStatusReflectsOutcome},
+		Wrap: With(treeRewrite([]Op{OpInitiate}, func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.Role() == ndis.RoleNewOffload {
+					b.Status = ndis.StatusSuccess
+				}
+			}
+		})),
+	})
+	Register(Fault{
+		Name:   "writes-a-context-for-a-failed-offload",
+		Breaks: []*rules.Rule{rules.NewOffloadStatusReflectsOutcome},
+		Wrap: With(treeRewrite([]Op{OpInitiate}, func(tree *ndis.MiniportOffloadBlockList) {
+			for i, b := range ndis.Blocks(tree) {
+				if b.Role() == ndis.RoleNewOffload {
+					*b.MiniportOffloadContext = ndis.Context(0xBAD0_0000 + i)
+				}
+			}
+		})),
+	})
+
+	Register(Fault{
+		Name:   "leaves-context-null-on-success",
+		Breaks: []*rules.Rule{rules.TargetWritesContextOnOffload},
+		Wrap: With(func() Hooks {
+			fresh := &treeBlockSet{}
+			return Hooks{
+				Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+					if op == OpInitiate {
+						fresh.add(tree, ndis.RoleNewOffload)
+					}
+					return call(tree)
+				},
+				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+					blocks := fresh.take(tree)
+					for i := len(blocks) - 1; i >= 0; i-- {
+						if blocks[i].Status == ndis.StatusSuccess {
+							*blocks[i].MiniportOffloadContext = 0
+							break
+						}
+					}
+					forward(tree)
+				},
+			}
+		}),
+	})
+	Register(Fault{
+		Name:   "overwrites-linker-context",
+		Breaks: []*rules.Rule{rules.TargetWritesContextOnOffload},
+		Wrap: With(func() Hooks {
+			linkers := &treeBlockSet{}
+			return Hooks{
+				Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+					if op == OpInitiate {
+						linkers.add(tree, ndis.RoleLinker)
+					}
+					return call(tree)
+				},
+				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+					for _, b := range linkers.take(tree) {
+						*b.MiniportOffloadContext += 0x8
+					}
+					forward(tree)
+				},
+			}
+		}),
+	})
+	Register(Fault{
+		Name:   "gives-placeholders-a-context",
+		Breaks: []*rules.Rule{rules.TargetWritesContextOnOffload},
+		Wrap: With(treeRewrite([]Op{OpInitiate}, func(tree *ndis.MiniportOffloadBlockList) {
+			for i, b := range ndis.Blocks(tree) {
+				if b.Role() == ndis.RolePlaceholder {
+					slot := ndis.Context(0x9000_0000 + i)
+					b.MiniportOffloadContext = &slot
+				}
+			}
+		})),
+	})
+
+	Register(Fault{Name: "reuses-its-first-context", Breaks: []*rules.Rule{rules.OneContextAreaPerObject}, Wrap: With(treeReusesFirstContext)})
+	Register(Fault{Name: "forgets-contexts-of-earlier-initiates", Breaks: []*rules.Rule{rules.ContextStaysValidWhileOffloaded}, Wrap: With(treeForgetsEarlierContexts)})
+	Register(Fault{Name: "query-swaps-the-objects-of-two-connections", Breaks: []*rules.Rule{rules.TargetResolvesContext}, Wrap: With(treeSwapsConnections)})
+
+	Register(Fault{Name: "terminate-frees-another-connection", Breaks: []*rules.Rule{rules.TargetResolvesContext}, Wrap: With(treeTerminatesAnotherConnection)})
+
+	Register(Fault{
+		Name:   "leaves-placeholder-status-unwritten",
+		Breaks: []*rules.Rule{rules.PlaceholderGetsStatus},
+		Wrap: With(func() Hooks {
+			placeholders := &treeBlockSet{}
+			return Hooks{
+				Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+					placeholders.add(tree, ndis.RolePlaceholder)
+					return call(tree)
+				},
+				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+					for _, b := range placeholders.take(tree) {
+						b.Status = harness.StatusUnwritten
+					}
+					forward(tree)
+				},
+			}
+		}),
+	})
+	Register(Fault{
+		Name:   "fails-lone-placeholders",
+		Breaks: []*rules.Rule{rules.LonePlaceholderSucceeds},
+		Wrap: With(treeRewrite(treeOps, func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.Role() == ndis.RolePlaceholder && b.DependentBlockList == nil {
+					b.Status = ndis.StatusFailure
+				}
+			}
+		})),
+	})
+
+	for _, m := range []struct {
+		name  string
+		rule  *rules.Rule
+		write func(b *ndis.MiniportOffloadBlockList)
+	}{
+		{"writes-protocol-reserved", rules.ProtocolReservedUntouched, func(b *ndis.MiniportOffloadBlockList) { b.ProtocolReserved[1] = 0 }},
+		{"writes-im-reserved", rules.ImReservedUntouched, func(b *ndis.MiniportOffloadBlockList) { b.ImReserved[0]++ }},
+		{"writes-source-handle", rules.SourceHandleUntouched, func(b *ndis.MiniportOffloadBlockList) { b.SourceHandle = 0 }},
+	} {
+		Register(Fault{
+			Name:   m.name,
+			Breaks: []*rules.Rule{m.rule},
+			Wrap: With(treeRewrite(treeOps, func(tree *ndis.MiniportOffloadBlockList) {
+				blocks := ndis.Blocks(tree)
+				m.write(blocks[len(blocks)-1])
+			})),
+		})
+	}
+}
+
+// rewrite returns hooks that apply change to the tree of every completion of ops before
+// forwarding it.
+func treeRewrite(ops []Op, change func(tree *ndis.MiniportOffloadBlockList)) func() Hooks {
+	return func() Hooks {
+		return Hooks{Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			for _, o := range ops {
+				if o == op {
+					change(tree)
+					break
+				}
+			}
+			forward(tree)
+		}}
+	}
+}
+
+// treeBlockSet remembers, per tree, the blocks that had a role when the tree was handed over.
+type treeBlockSet struct {
+	mu     sync.Mutex
+	blocks map[*ndis.MiniportOffloadBlockList][]*ndis.MiniportOffloadBlockList
+}
+
+func (s *treeBlockSet) add(tree *ndis.MiniportOffloadBlockList, role ndis.Role) {
+	var got []*ndis.MiniportOffloadBlockList
+	for _, b := range ndis.Blocks(tree) {
+		if b.Role() == role {
+			got = append(got, b)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.blocks == nil {
+		s.blocks = map[*ndis.MiniportOffloadBlockList][]*ndis.MiniportOffloadBlockList{}
+	}
+	s.blocks[tree] = got
+}
+
+func (s *treeBlockSet) take(tree *ndis.MiniportOffloadBlockList) []*ndis.MiniportOffloadBlockList {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	got := s.blocks[tree]
+	delete(s.blocks, tree)
+	return got
+}
+
+// treeNeverOffloaded makes b and its subtree look as if the target never offloaded them: failed,
+// with NULL in the slots of new offloads.
+func treeNeverOffloaded(b *ndis.MiniportOffloadBlockList) {
+	b.Status = ndis.StatusFailure
+	if b.MiniportOffloadContext != nil {
+		*b.MiniportOffloadContext = 0
+	}
+	for _, d := range b.Dependents() {
+		treeNeverOffloaded(d)
+	}
+}
+
+// treeFailedUnseen writes NDIS_STATUS_FAILURE into b and its subtree, leaving the slots alone.
+func treeFailedUnseen(b *ndis.MiniportOffloadBlockList) {
+	b.Status = ndis.StatusFailure
+	for _, d := range b.Dependents() {
+		treeFailedUnseen(d)
+	}
+}
+
+// treeFromDependents is the status a linker gets from its immediately dependent blocks.
+func treeFromDependents(b *ndis.MiniportOffloadBlockList) ndis.Status {
+	ok, failed := 0, 0
+	for _, d := range b.Dependents() {
+		if d.Status == ndis.StatusSuccess || d.Status == ndis.StatusOffloadPartialSuccess {
+			ok++
+		} else {
+			failed++
+		}
+	}
+	switch {
+	case failed == 0:
+		return ndis.StatusSuccess
+	case ok == 0:
+		return ndis.StatusFailure
+	}
+	return ndis.StatusOffloadPartialSuccess
+}
+
+// treeIgnoresPlaceholderLinks hides the dependents and next blocks of every placeholder from the
+// inner target and, at completion, links them back with NDIS_STATUS_FAILURE everywhere, as a
+// target that stops walking at placeholders would leave them.
+func treeIgnoresPlaceholderLinks() Hooks {
+	type cut struct {
+		b, dep, next *ndis.MiniportOffloadBlockList
+	}
+	var mu sync.Mutex
+	cuts := map[*ndis.MiniportOffloadBlockList][]cut{}
+	return Hooks{
+		Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+			if op == OpInitiate {
+				var got []cut
+				for _, b := range ndis.Blocks(tree) {
+					if b.Role() == ndis.RolePlaceholder {
+						got = append(got, cut{b, b.DependentBlockList, b.NextBlock})
+					}
+				}
+				for _, c := range got {
+					c.b.DependentBlockList, c.b.NextBlock = nil, nil
+				}
+				mu.Lock()
+				cuts[tree] = got
+				mu.Unlock()
+			}
+			return call(tree)
+		},
+		Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			mu.Lock()
+			got := cuts[tree]
+			delete(cuts, tree)
+			mu.Unlock()
+			for _, c := range got {
+				c.b.DependentBlockList, c.b.NextBlock = c.dep, c.next
+				for _, first := range []*ndis.MiniportOffloadBlockList{c.dep, c.next} {
+					for _, s := range first.Siblings() {
+						treeFailedUnseen(s)
+					}
+				}
+			}
+			forward(tree)
+		},
+	}
+}
+
+// treeReusesFirstContext writes the first context the target ever issued into the last new
+// offload block of every initiate it completes.
+func treeReusesFirstContext() Hooks {
+	var mu sync.Mutex
+	var first ndis.Context
+	fresh := &treeBlockSet{}
+	return Hooks{
+		Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+			if op == OpInitiate {
+				fresh.add(tree, ndis.RoleNewOffload)
+			}
+			return call(tree)
+		},
+		Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			blocks := fresh.take(tree)
+			mu.Lock()
+			for _, b := range blocks {
+				if first == 0 {
+					first = b.Context()
+				}
+			}
+			for i := len(blocks) - 1; i >= 0 && first != 0; i-- {
+				if blocks[i].Context() != 0 {
+					*blocks[i].MiniportOffloadContext = first
+					break
+				}
+			}
+			mu.Unlock()
+			forward(tree)
+		},
+	}
+}
+
+// treeForgetsEarlierContexts no longer recognizes, once a second initiate arrives, the contexts it
+// issued before: later operations naming them reach the inner target with another value.
+func treeForgetsEarlierContexts() Hooks {
+	var mu sync.Mutex
+	issued := map[ndis.Context]bool{}
+	forgotten := map[ndis.Context]bool{}
+	fresh := &treeBlockSet{}
+	restore := map[*ndis.MiniportOffloadBlockList]map[*ndis.MiniportOffloadBlockList]ndis.Context{}
+	return Hooks{
+		Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+			mu.Lock()
+			switch op {
+			case OpInitiate:
+				for c := range issued {
+					forgotten[c] = true
+				}
+				fresh.add(tree, ndis.RoleNewOffload)
+			default:
+				saved := map[*ndis.MiniportOffloadBlockList]ndis.Context{}
+				for _, b := range ndis.Blocks(tree) {
+					if c := b.Context(); forgotten[c] {
+						saved[b] = c
+						*b.MiniportOffloadContext = c ^ 0x0F0F_0000
+					}
+				}
+				restore[tree] = saved
+			}
+			mu.Unlock()
+			return call(tree)
+		},
+		Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			mu.Lock()
+			for _, b := range fresh.take(tree) {
+				if c := b.Context(); c != 0 {
+					issued[c] = true
+				}
+			}
+			for b, c := range restore[tree] {
+				*b.MiniportOffloadContext = c
+			}
+			delete(restore, tree)
+			mu.Unlock()
+			forward(tree)
+		},
+	}
+}
+
+// treeSwapsConnections hands the inner target's query the PVOIDs of the first two connections
+// swapped, so that each block is answered with the other connection's state.
+func treeSwapsConnections() Hooks {
+	var mu sync.Mutex
+	swapped := map[*ndis.MiniportOffloadBlockList][2]*ndis.MiniportOffloadBlockList{}
+	swap := func(p [2]*ndis.MiniportOffloadBlockList) {
+		*p[0].MiniportOffloadContext, *p[1].MiniportOffloadContext = *p[1].MiniportOffloadContext, *p[0].MiniportOffloadContext
+	}
+	return Hooks{
+		Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+			if op == OpQuery {
+				var conns []*ndis.MiniportOffloadBlockList
+				for _, b := range ndis.Blocks(tree) {
+					if b.Layer() == ndis.LayerTCP && b.Role() == ndis.RoleLinker {
+						conns = append(conns, b)
+					}
+				}
+				if len(conns) >= 2 {
+					p := [2]*ndis.MiniportOffloadBlockList{conns[0], conns[1]}
+					swap(p)
+					mu.Lock()
+					swapped[tree] = p
+					mu.Unlock()
+				}
+			}
+			return call(tree)
+		},
+		Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			mu.Lock()
+			p, ok := swapped[tree]
+			delete(swapped, tree)
+			mu.Unlock()
+			if ok {
+				swap(p)
+			}
+			forward(tree)
+		},
+	}
+}
+
+// treeTerminatesAnotherConnection hands the inner target's terminate, for each connection block,
+// the PVOID of the earliest other connection still offloaded, so that the wrong connection is
+// uploaded and freed.
+func treeTerminatesAnotherConnection() Hooks {
+	var mu sync.Mutex
+	var live []ndis.Context
+	fresh := &treeBlockSet{}
+	restore := map[*ndis.MiniportOffloadBlockList]map[*ndis.MiniportOffloadBlockList]ndis.Context{}
+	return Hooks{
+		Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+			mu.Lock()
+			switch op {
+			case OpInitiate:
+				fresh.add(tree, ndis.RoleNewOffload)
+			case OpTerminate:
+				saved := map[*ndis.MiniportOffloadBlockList]ndis.Context{}
+				for _, b := range ndis.Blocks(tree) {
+					c := b.Context()
+					if b.Layer() != ndis.LayerTCP || c == 0 {
+						continue
+					}
+					for i, other := range live {
+						if other != c {
+							saved[b] = c
+							*b.MiniportOffloadContext = other
+							live = append(live[:i], live[i+1:]...)
+							break
+						}
+					}
+				}
+				restore[tree] = saved
+			}
+			mu.Unlock()
+			return call(tree)
+		},
+		Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			mu.Lock()
+			for _, b := range fresh.take(tree) {
+				if c := b.Context(); c != 0 && b.Layer() == ndis.LayerTCP {
+					live = append(live, c)
+				}
+			}
+			for b, c := range restore[tree] {
+				*b.MiniportOffloadContext = c
+			}
+			delete(restore, tree)
+			mu.Unlock()
+			forward(tree)
+		},
+	}
+}
