@@ -15,32 +15,34 @@ func (t *Target) queryBlock(b *ndis.MiniportOffloadBlockList) ndis.Status {
 	if b.Role() == ndis.RolePlaceholder {
 		return ndis.StatusSuccess
 	}
-	ctx, r := b.Context(), t.objects
+	// Only the structures the block's Type names are the host's question; any other
+	// structure after the block is left alone.
+	ctx, r, want := b.Context(), t.objects, b.Header.Type.Classes()
 	switch b.Layer() {
 	case ndis.LayerNeighbor:
 		n := r.neighbors[ctx]
 		if n == nil {
 			return ndis.StatusFailure
 		}
-		copyState(b.NeighborConst, n.konst)
-		copyState(b.NeighborCached, n.cached)
-		copyState(b.NeighborDelegated, n.delegated)
+		copyStateIf(want.Const, b.NeighborConst, n.konst)
+		copyStateIf(want.Cached, b.NeighborCached, n.cached)
+		copyStateIf(want.Delegated, b.NeighborDelegated, n.delegated)
 	case ndis.LayerPath:
 		p := r.paths[ctx]
 		if p == nil {
 			return ndis.StatusFailure
 		}
-		copyState(b.PathConst, p.konst)
-		copyState(b.PathCached, p.cached)
-		copyState(b.PathDelegated, p.delegated)
+		copyStateIf(want.Const, b.PathConst, p.konst)
+		copyStateIf(want.Cached, b.PathCached, p.cached)
+		copyStateIf(want.Delegated, b.PathDelegated, p.delegated)
 	case ndis.LayerTCP:
 		c := r.connections[ctx]
 		if c == nil {
 			return ndis.StatusFailure
 		}
-		copyState(b.TCPConst, c.konst)
-		copyState(b.TCPCached, c.cached)
-		if b.TCPDelegated != nil {
+		copyStateIf(want.Const, b.TCPConst, c.konst)
+		copyStateIf(want.Cached, b.TCPCached, c.cached)
+		if want.Delegated && b.TCPDelegated != nil {
 			d := c.delegated
 			// The reference has no send-backlog estimate, so it writes "not supported"; it
 			// reports the receive data it buffers.
@@ -52,6 +54,13 @@ func (t *Target) queryBlock(b *ndis.MiniportOffloadBlockList) ndis.Status {
 		return ndis.StatusFailure
 	}
 	return ndis.StatusSuccess
+}
+
+// copyStateIf writes v into the structure dst points to when the block's Type names its class.
+func copyStateIf[T any](named bool, dst *T, v T) {
+	if named {
+		copyState(dst, v)
+	}
 }
 
 // copyState writes v into the structure dst points to; a nil dst (the structure is not in

@@ -34,14 +34,14 @@ func (t *Target) terminateBlock(b *ndis.MiniportOffloadBlockList) (ndis.Status, 
 		if n == nil {
 			return ndis.StatusFailure, nil
 		}
-		copyState(b.NeighborDelegated, n.delegated)
+		copyStateIf(b.Header.Type.Classes().Delegated, b.NeighborDelegated, n.delegated)
 		return ndis.StatusSuccess, func() { delete(r.neighbors, ctx) }
 	case ndis.LayerPath:
 		p := r.paths[ctx]
 		if p == nil {
 			return ndis.StatusFailure, nil
 		}
-		copyState(b.PathDelegated, p.delegated)
+		copyStateIf(b.Header.Type.Classes().Delegated, b.PathDelegated, p.delegated)
 		return ndis.StatusSuccess, func() { delete(r.paths, ctx) }
 	case ndis.LayerTCP:
 		c := r.connections[ctx]
@@ -69,5 +69,5 @@ func (t *Target) handBack(b *ndis.MiniportOffloadBlockList, c *connection) {
 		d.BufferedData = &ndis.NetBufferList{FirstNetBuffer: &ndis.NetBuffer{Data: c.receiveData}}
 		c.receiveData = nil
 	}
-	copyState(b.TCPDelegated, d)
+	copyStateIf(b.Header.Type.Classes().Delegated, b.TCPDelegated, d)
 }
