@@ -43,10 +43,12 @@ func (t *Target) offloadBlock(b *ndis.MiniportOffloadBlockList, parent ndis.Cont
 	case ndis.RolePlaceholder:
 		// A placeholder carries no state and names no object; its dependents hang from the
 		// object below it, if any.
-		ok, failed := t.offloadLevel(b.DependentBlockList, parent, false)
+		_, failed := t.offloadLevel(b.DependentBlockList, parent, false)
 		b.Status = ndis.StatusSuccess
-		if t.cfg.PlaceholderStatusFromDependents {
-			b.Status = t.statusFromDependents(ok, failed)
+		if t.cfg.PlaceholderStatusFromDependents && failed > 0 {
+			// Read like any block whose own part went through: partial success when one or
+			// more immediately dependent blocks failed, all of them included.
+			b.Status = ndis.StatusOffloadPartialSuccess
 		}
 		return true
 	case ndis.RoleLinker:

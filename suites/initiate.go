@@ -351,6 +351,7 @@ func statusFromDependents(out harness.Outcome, b *ndis.MiniportOffloadBlockList)
 	if role == ndis.RolePlaceholder && !interpretations().PlaceholderStatusFollowsDependents {
 		return ndis.StatusSuccess, true
 	}
+	placeholder := role == ndis.RolePlaceholder
 	if role == ndis.RoleNewOffload && !offloaded(b.Status) && b.Context() == 0 {
 		return 0, false
 	}
@@ -365,7 +366,7 @@ func statusFromDependents(out harness.Outcome, b *ndis.MiniportOffloadBlockList)
 	switch {
 	case failed == 0:
 		return ndis.StatusSuccess, true
-	case ok == 0 && role != ndis.RoleNewOffload:
+	case ok == 0 && role != ndis.RoleNewOffload && !placeholder:
 		return 0, false
 	}
 	return ndis.StatusOffloadPartialSuccess, true

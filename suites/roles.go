@@ -103,8 +103,8 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			tree := fixtures.ConnectionOnOffloadedPath(first.Tree.DependentBlockList.Context(), 2)
 			out := s.Initiate(ctx, tree)
 			want := ndis.StatusSuccess
-			if interpretations().PlaceholderStatusFollowsDependents {
-				want = roleFromDependents(tree)
+			if interpretations().PlaceholderStatusFollowsDependents && roleFromDependents(tree) != ndis.StatusSuccess {
+				want = ndis.StatusOffloadPartialSuccess // never FAILURE: a placeholder has no state of its own to fail
 			}
 			Expect(tree.Status).To(Equal(want), harness.Because(rules.PlaceholderAlwaysSucceedsOnInitiate, harness.Initiate, out.Path(tree)))
 		})

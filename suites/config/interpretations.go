@@ -7,11 +7,13 @@ type Interpretations struct {
 	// PlaceholderTypeArbitrary (CONFLICT-TREE-01): placeholders are sent with a Type of another
 	// layer, and the target must ignore it.
 	PlaceholderTypeArbitrary bool `yaml:"placeholderTypeArbitrary"`
-	// LinkerAllDependentsFailedPartialSuccess (CONFLICT-TREE-02): a linker whose dependents all
+	// LinkerAllDependentsFailedPartialSuccess (CONFLICT-INIT-11): a linker whose dependents all
 	// failed gets NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS instead of NDIS_STATUS_FAILURE.
 	LinkerAllDependentsFailedPartialSuccess bool `yaml:"linkerAllDependentsFailedPartialSuccess"`
-	// PlaceholderStatusFollowsDependents (CONFLICT-TREE-04): a placeholder's initiate status
-	// follows its dependents as a linker's does, instead of always NDIS_STATUS_SUCCESS.
+	// PlaceholderStatusFollowsDependents (CONFLICT-INIT-10): a placeholder's initiate status
+	// follows its immediately dependent blocks like any block's whose own part succeeded
+	// (SUCCESS, or OFFLOAD_PARTIAL_SUCCESS when one or more failed), instead of always
+	// NDIS_STATUS_SUCCESS.
 	PlaceholderStatusFollowsDependents bool `yaml:"placeholderStatusFollowsDependents"`
 	// UpdateAppliedBeforeReturn (CONFLICT-UPD-01): the target applies an update before
 	// MiniportUpdateOffload returns, so a query between return and completion sees it.

@@ -703,7 +703,7 @@ var (
 	ConflictInitPartialSuccessName = DefineConflict(Conflict{
 		ID:      "CONFLICT-INIT-01",
 		Pages:   []string{pgInitComplete, pgInitRoles, pgInitBlockList, pgInitStatus, pgInitPartial},
-		Summary: "The NdisMInitiateOffloadComplete page (and the placeholders page) call the partial status NDIS_STATUS_PARTIAL_SUCCESS, which no header defines; the block-list page, the status page and the partial-offload example call it NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS. Overlaps CONFLICT-TREE-03; merge.",
+		Summary: "The NdisMInitiateOffloadComplete page (and the placeholders page) call the partial status NDIS_STATUS_PARTIAL_SUCCESS, which no header defines; the block-list page, the status page and the partial-offload example call it NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS.",
 		Reading: "One status: NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS = 0x40020004 (informational severity, so NT_SUCCESS is true; the suite compares exact values).",
 	})
 
@@ -769,7 +769,7 @@ var (
 	ConflictInitPlaceholderStatus = DefineConflict(Conflict{
 		ID:      "CONFLICT-INIT-10",
 		Pages:   []string{pgInitRoles, pgInitStatus, pgInitBlockList},
-		Summary: "The placeholders page says a placeholder always gets NDIS_STATUS_SUCCESS; the status pages give SUCCESS only when every immediately dependent block was offloaded and PARTIAL_SUCCESS when one or more was not. Same conflict as CONFLICT-TREE-04; merge.",
+		Summary: "The placeholders page says a placeholder always gets NDIS_STATUS_SUCCESS; the status pages give SUCCESS only when every immediately dependent block was offloaded and PARTIAL_SUCCESS when one or more was not.",
 		Reading: "Default: a placeholder always gets SUCCESS, whatever its dependents did. With the switch, a placeholder's status follows its immediately dependent blocks like any other block's (SUCCESS or OFFLOAD_PARTIAL_SUCCESS).",
 		Switch:  "placeholderStatusFollowsDependents",
 	})
@@ -777,7 +777,7 @@ var (
 	ConflictInitLinkerAllFailed = DefineConflict(Conflict{
 		ID:      "CONFLICT-INIT-11",
 		Pages:   []string{pgInitRoles, pgInitStatus, pgInitBlockList},
-		Summary: "The placeholders page gives a linker SUCCESS if all dependents were offloaded, PARTIAL_SUCCESS if one or more failed, and FAILURE if all failed; the status pages reserve FAILURE for a block whose own state was not offloaded and give PARTIAL_SUCCESS whenever one or more immediately dependent blocks failed, which includes all of them. Same conflict as CONFLICT-TREE-02; merge.",
+		Summary: "The placeholders page gives a linker SUCCESS if all dependents were offloaded, PARTIAL_SUCCESS if one or more failed, and FAILURE if all failed; the status pages reserve FAILURE for a block whose own state was not offloaded and give PARTIAL_SUCCESS whenever one or more immediately dependent blocks failed, which includes all of them.",
 		Reading: "Default: the linker-specific table holds; a linker whose immediately dependent blocks all failed gets NDIS_STATUS_FAILURE, one with some (not all) failed gets OFFLOAD_PARTIAL_SUCCESS. With the switch, it gets OFFLOAD_PARTIAL_SUCCESS in both cases.",
 		Switch:  "linkerAllDependentsFailedPartialSuccess",
 	})

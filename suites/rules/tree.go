@@ -321,7 +321,7 @@ var (
 		Sources:       []string{treePgRoles},
 		Observability: Observable,
 		Ops:           []string{OpInitiate},
-		Conflict:      "CONFLICT-TREE-04",
+		Conflict:      "CONFLICT-INIT-10",
 		Note:          "The role table is drawn for initiate trees; for the other operations the per-operation status lists apply.",
 	})
 
@@ -375,8 +375,8 @@ var (
 		Sources:       []string{treePgRoles, treePgBlockList, treePgInitiateStatus},
 		Observability: Observable,
 		Ops:           []string{OpInitiate},
-		Conflict:      "CONFLICT-TREE-03",
-		Note:          "The role table names it NDIS_STATUS_PARTIAL_SUCCESS (no such value exists); 'not all' follows CONFLICT-TREE-02.",
+		Conflict:      "CONFLICT-INIT-01",
+		Note:          "The role table names it NDIS_STATUS_PARTIAL_SUCCESS (no such value exists); 'not all' follows CONFLICT-INIT-11.",
 	})
 
 	// LinkerFailureWhenAllDependentsFail: linker status, all failed.
@@ -387,7 +387,7 @@ var (
 		Sources:       []string{treePgRoles},
 		Observability: Observable,
 		Ops:           []string{OpInitiate},
-		Conflict:      "CONFLICT-TREE-02",
+		Conflict:      "CONFLICT-INIT-11",
 	})
 
 	// NewOffloadDefinition: NULL slot value.
@@ -659,30 +659,6 @@ var (
 		Summary: "The role table says a placeholder's Type is not significant; the DDI says Type names the block's state type and the layer its NextBlock list belongs to, for every block.",
 		Reading: "The suite always gives a placeholder a Type of its own layer (satisfies both pages) and does not test that a target ignores a placeholder's Type.",
 		Switch:  "placeholderTypeArbitrary",
-	})
-
-	ConflictLinkerAllDependentsFailed = DefineConflict(Conflict{
-		ID:      "CONFLICT-TREE-02",
-		Pages:   []string{treePgRoles, treePgBlockList, treePgInitiateStatus},
-		Summary: "Role table: a linker whose dependents all failed gets NDIS_STATUS_FAILURE, and 'one or more failed' gives partial success (the two overlap). DDI/initiate page: FAILURE means the block's own state failed; own state fine plus failed dependents is OFFLOAD_PARTIAL_SUCCESS, so a linker would never get FAILURE.",
-		Reading: "Linker: SUCCESS if no immediately dependent block failed, NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS if some but not all failed, NDIS_STATUS_FAILURE if all failed.",
-		Switch:  "linkerAllDependentsFailedPartialSuccess",
-	})
-
-	ConflictLinkerPartialStatusName = DefineConflict(Conflict{
-		ID:      "CONFLICT-TREE-03",
-		Pages:   []string{treePgRoles, treePgBlockList, treePgInitiateStatus, treePgPartialOffload, treePgNumericValues},
-		Summary: "The role table names the linker's partial status NDIS_STATUS_PARTIAL_SUCCESS; the DDI, initiate status and partial offload pages say NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS, and no header defines the former.",
-		Reading: "Expect NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS (0x40020004). Same naming conflict as in NdisMInitiateOffloadComplete; merge with the initiate file's conflict.",
-		Switch:  "",
-	})
-
-	ConflictPlaceholderStatus = DefineConflict(Conflict{
-		ID:      "CONFLICT-TREE-04",
-		Pages:   []string{treePgRoles, treePgBlockList, treePgInitiateStatus},
-		Summary: "Role table: a placeholder always gets NDIS_STATUS_SUCCESS (its text only demands SUCCESS when it has no dependents). DDI initiate SUCCESS means the block and all immediately dependent blocks were offloaded, which a placeholder with failed dependents does not meet.",
-		Reading: "Initiate: placeholders always get NDIS_STATUS_SUCCESS, whatever their dependents' outcome.",
-		Switch:  "placeholderStatusFollowsDependents",
 	})
 
 	ConflictPlaceholderStatusTiming = DefineConflict(Conflict{
