@@ -28,12 +28,19 @@ func TestConformance(t *testing.T) {
 	if *reportDir != "" {
 		cfg.Reports.Dir = *reportDir
 	}
-	factory := referenceFactory(cfg)
+	var fault *faults.Fault
 	if *faultName != "" {
 		f, ok := faults.ByName(*faultName)
 		if !ok {
 			t.Fatalf("-fault: no fault named %q in suites/faults", *faultName)
 		}
+		if f.Configure != nil {
+			f.Configure(cfg)
+		}
+		fault = f
+	}
+	factory := referenceFactory(cfg)
+	if f := fault; f != nil {
 		inner := factory
 		factory = func() (target.Target, error) {
 			t, err := inner()

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/ndis-chimney/conformance/suites/config"
 	"github.com/ndis-chimney/conformance/suites/rules"
 	"github.com/ndis-chimney/conformance/target"
 )
@@ -18,6 +19,10 @@ type Fault struct {
 	Breaks []*rules.Rule // the rules whose specs must catch it
 	// Wrap returns a target that behaves like inner except for the fault.
 	Wrap func(inner target.Target) target.Target
+	// Configure, when set, changes the configuration of the run against the fault before any
+	// target is made: for a rule whose specs only run under another reading of the pages or
+	// with other reference limits.
+	Configure func(cfg *config.Config)
 }
 
 var registry = map[string]*Fault{}

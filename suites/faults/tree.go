@@ -3,6 +3,7 @@ package faults
 import (
 	"sync"
 
+	"github.com/ndis-chimney/conformance/suites/config"
 	"github.com/ndis-chimney/conformance/suites/harness"
 	"github.com/ndis-chimney/conformance/suites/rules"
 	"github.com/ndis-chimney/conformance/target/ndis"
@@ -528,4 +529,38 @@ func treeTerminatesAnotherConnection() Hooks {
 			forward(tree)
 		},
 	}
+}
+
+// Faults whose specs run only under another reading or other limits: Configure selects them.
+func init() {
+	Register(Fault{
+		Name:   "rejects-placeholders-typed-for-another-layer",
+		Breaks: []*rules.Rule{rules.PlaceholderTypeNotSignificant},
+		Configure: func(cfg *config.Config) {
+			cfg.Interpretations.PlaceholderTypeArbitrary = true
+		},
+		Wrap: With(treeRewrite([]Op{OpInitiate}, func(tree *ndis.MiniportOffloadBlockList) {
+			for _, v := range ndis.Walk(tree) {
+				if v.Block.Role() == ndis.RolePlaceholder && v.Block.Header.Type.Layer() != v.Layer {
+					treeNeverOffloaded(v.Block)
+				}
+			}
+		})),
+	})
+
+	Register(Fault{
+		Name:   "rejects-vlan-ids-on-an-untagged-interface",
+		Breaks: []*rules.Rule{rules.InitiateUntaggedInterfaceAcceptsVlanID},
+		Configure: func(cfg *config.Config) {
+			cfg.Target.Reference.Limits.InterfaceVLANIDs = []uint16{0}
+		},
+		Wrap: With(treeRewrite([]Op{OpInitiate}, func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.NeighborConst != nil && b.NeighborConst.VlanID != 0 { // state after the block: offloaded here, not a linker
+					treeNeverOffloaded(b)
+					b.Status = ndis.StatusOffloadVLANMismatch
+				}
+			}
+		})),
+	})
 }

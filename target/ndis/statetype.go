@@ -84,6 +84,18 @@ func (l Layer) Dependent() Layer {
 	return 0
 }
 
+// Above returns the layer whose DependentBlockList leads to blocks of this layer, or zero for
+// the neighbor layer, which sits at the root.
+func (l Layer) Above() Layer {
+	switch l {
+	case LayerPath:
+		return LayerNeighbor
+	case LayerTCP:
+		return LayerPath
+	}
+	return 0
+}
+
 // Classes says which classes of state structure follow a block of this type.
 type Classes struct{ Const, Cached, Delegated bool }
 

@@ -35,12 +35,16 @@ func Walk(root *MiniportOffloadBlockList) []Visit {
 }
 
 // positionLayer is the layer of b: the one its Type names, or for a placeholder (whose Type is
-// not significant) the layer above its parent's, or the neighbor layer at the root.
+// not significant) the one its position gives: below its parent's layer, or at the root the
+// layer above its dependents'; only a lone root placeholder falls back on its Type.
 func positionLayer(b *MiniportOffloadBlockList, parentLayer Layer, depth int) Layer {
 	if l := b.Layer(); l != 0 && b.Role() != RolePlaceholder {
 		return l
 	}
 	if depth == 0 {
+		if l := layerFromBelow(b, 0); l != 0 {
+			return l
+		}
 		if l := b.Layer(); l != 0 {
 			return l
 		}
@@ -50,6 +54,24 @@ func positionLayer(b *MiniportOffloadBlockList, parentLayer Layer, depth int) La
 		return d
 	}
 	return b.Layer()
+}
+
+// layerFromBelow is the layer of a placeholder as its dependents show it: the layer above the
+// first of them whose layer is known. depth bounds the descent on malformed trees.
+func layerFromBelow(b *MiniportOffloadBlockList, depth int) Layer {
+	if depth > 3 {
+		return 0
+	}
+	for d := b.DependentBlockList; d != nil; d = d.NextBlock {
+		l := d.Layer()
+		if d.Role() == RolePlaceholder {
+			l = layerFromBelow(d, depth+1)
+		}
+		if up := l.Above(); up != 0 {
+			return up
+		}
+	}
+	return 0
 }
 
 func layerName(l Layer) string {
