@@ -23,8 +23,8 @@ var _ target.Target = (*Target)(nil)
 // as the specs).
 type Config struct {
 	Limits target.Limits
-	// PlaceholderStatusFromDependents: a placeholder's initiate status is computed from its
-	// dependents like a linker's, instead of always NDIS_STATUS_SUCCESS.
+	// PlaceholderStatusFromDependents: a placeholder's initiate status follows its dependents
+	// (OFFLOAD_PARTIAL_SUCCESS when one or more failed), instead of always NDIS_STATUS_SUCCESS.
 	PlaceholderStatusFromDependents bool
 	// LinkerAllFailedPartialSuccess: a linker whose dependents all failed gets
 	// NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS instead of NDIS_STATUS_FAILURE.
