@@ -144,10 +144,51 @@ var _ = Describe("MiniportInitiateOffload", func() {
 		})
 	})
 
+	Context("when one connection more than the connection capacity carries outstanding send data", func() {
+		var tree, last *ndis.MiniportOffloadBlockList
+		var lists []*ndis.NetBufferList
+		BeforeEach(func() {
+			m := overCapacity(s)
+			tree = fixtures.ConnectionsOnOnePath(m + 1)
+			last = tree.DependentBlockList.Dependents()[m]
+			lists = fixtures.WithSendData(last, 100, 100, 200)
+		})
+
+		It("leaves NULL in the MiniportOffloadContext location of every connection it did not offload", Rule(rules.InitiateLeavesContextOnFailure), func(ctx SpecContext) {
+			out := s.Initiate(ctx, tree)
+			Expect(offloaded(last.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPEntriesCondition, harness.Initiate, out.Path(last)))
+			for _, b := range newOffloads(out) {
+				if !offloaded(b.Status) {
+					Expect(b.Context()).To(BeZero(), harness.Because(rules.InitiateLeavesContextOnFailure, harness.Initiate, out.Path(b)))
+				}
+			}
+		})
+
+		It("leaves Status of every NET_BUFFER_LIST in the NetBufferListChain of the connection it did not offload unchanged", Rule(rules.InitiateFailedKeepsNblStatus), func(ctx SpecContext) {
+			out := s.Initiate(ctx, tree)
+			Expect(offloaded(last.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPEntriesCondition, harness.Initiate, out.Path(last)))
+			for i, l := range lists {
+				Expect(l.Status).To(Equal(harness.StatusCanary), harness.Because(rules.InitiateFailedKeepsNblStatus, harness.Initiate, fmt.Sprintf("%s NetBufferListChain[%d]", out.Path(last), i)))
+			}
+		})
+
+		It("does not call NdisTcpOffloadSendComplete for the outstanding send data of the connection it did not offload", Rule(rules.InitiateFailedNoSendComplete), func(ctx SpecContext) {
+			out := s.Initiate(ctx, tree)
+			Expect(offloaded(last.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPEntriesCondition, harness.Initiate, out.Path(last)))
+			for _, c := range s.Host.SendCompletions() {
+				for _, l := range c.Lists {
+					Expect(lists).NotTo(ContainElement(BeIdenticalTo(l)), harness.Because(rules.InitiateFailedNoSendComplete, harness.Initiate, out.Path(last)))
+				}
+			}
+		})
+	})
+
 	Context("when the first path under a neighbor cannot be offloaded", Capability("maxPathMTU"), func() {
 		var tree, failed *ndis.MiniportOffloadBlockList
 		BeforeEach(func() {
-			tree = fixtures.PathsOnOneNeighbor(2)
+			// Two connections on each path, so that a skipped block's NextBlock siblings are
+			// checked as well as the first dependent.
+			tree = fixtures.LongChains(2, 2)
 			failed = tree.DependentBlockList
 			failPath(s, failed)
 		})
@@ -161,6 +202,12 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			}
 		})
 
+		It("leaves NULL in the MiniportOffloadContext location of that path", Rule(rules.InitiateLeavesContextOnFailure), func(ctx SpecContext) {
+			out := s.Initiate(ctx, tree)
+			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiatePathMTUCondition, harness.Initiate, out.Path(failed)))
+			Expect(failed.Context()).To(BeZero(), harness.Because(rules.InitiateLeavesContextOnFailure, harness.Initiate, out.Path(failed)))
+		})
+
 		It("writes NDIS_STATUS_FAILURE into each connection it did not attempt", Rule(rules.InitiateSkippedBlocksGetFailure), func(ctx SpecContext) {
 			out := s.Initiate(ctx, tree)
 			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiatePathMTUCondition, harness.Initiate, out.Path(failed)))
@@ -169,8 +216,8 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			}
 		})
 
-		It("still attempts the next path and its connection: neither is left as a skipped block", Rule(rules.InitiateFailureSkipsOnlyItsSubtree), func(ctx SpecContext) {
-			roomFor(s, 5)
+		It("still attempts the next path and its connections: none is left as a skipped block", Rule(rules.InitiateFailureSkipsOnlyItsSubtree), func(ctx SpecContext) {
+			roomFor(s, 7)
 			out := s.Initiate(ctx, tree)
 			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiatePathMTUCondition, harness.Initiate, out.Path(failed)))
 			// An attempted block is offloaded or fails for a cause of its own; NDIS_STATUS_FAILURE
@@ -185,7 +232,53 @@ var _ = Describe("MiniportInitiateOffload", func() {
 		})
 	})
 
+	Context("when the first of three connections on a path cannot be offloaded", Capability("maxInitialRcvWnd"), func() {
+		It("still attempts the connections after it on the NextBlock list: none is left as a skipped block", Rule(rules.InitiateFailureSkipsOnlyItsSubtree), func(ctx SpecContext) {
+			roomFor(s, 5)
+			tree := fixtures.ConnectionsOnOnePath(3)
+			failed := tree.DependentBlockList.DependentBlockList
+			failConnection(s, failed)
+			out := s.Initiate(ctx, tree)
+			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPRcvWindowCondition, harness.Initiate, out.Path(failed)))
+			for _, b := range ndis.Blocks(failed.NextBlock) {
+				if !offloaded(b.Status) {
+					Expect(b.Status).NotTo(Equal(ndis.StatusFailure), harness.Because(rules.InitiateFailureSkipsOnlyItsSubtree, harness.Initiate, out.Path(b)))
+					continue
+				}
+				Expect(b.Context()).NotTo(BeZero(), harness.Because(rules.InitiateFailureSkipsOnlyItsSubtree, harness.Initiate, out.Path(b)))
+			}
+		})
+	})
+
 	Context("when the root neighbor of an initiate tree cannot be offloaded", Capability("interfaceVLANIDs"), func() {
+		It("writes NDIS_STATUS_FAILURE into every path and connection above the root, none of which it attempted", Rule(rules.InitiateSkippedBlocksGetFailure), func(ctx SpecContext) {
+			tree := fixtures.LongChains(2, 2)
+			failNeighbor(s, tree)
+			out := s.Initiate(ctx, tree)
+			Expect(offloaded(tree.Status)).To(BeFalse(), harness.Because(rules.InitiateVlanMismatchStatus, harness.Initiate, out.Path(tree)))
+			for _, b := range ndis.Blocks(tree.DependentBlockList) {
+				Expect(b.Status).To(Equal(ndis.StatusFailure), harness.Because(rules.InitiateSkippedBlocksGetFailure, harness.Initiate, out.Path(b)))
+			}
+		})
+
+		It("still attempts the neighbors after the root: none is left as a skipped block", Rule(rules.InitiateFailureSkipsOnlyItsSubtree), func(ctx SpecContext) {
+			if interpretations().RootFailureStopsWholeTree {
+				Skip("CONFLICT-INIT-08 reading: a failed root ends the whole traversal (rootFailureStopsWholeTree is on)")
+			}
+			roomFor(s, 6)
+			tree := fixtures.SeveralNeighbors(2)
+			failNeighbor(s, tree)
+			out := s.Initiate(ctx, tree)
+			Expect(offloaded(tree.Status)).To(BeFalse(), harness.Because(rules.InitiateVlanMismatchStatus, harness.Initiate, out.Path(tree)))
+			for _, b := range ndis.Blocks(tree.NextBlock) {
+				if !offloaded(b.Status) {
+					Expect(b.Status).NotTo(Equal(ndis.StatusFailure), harness.Because(rules.InitiateFailureSkipsOnlyItsSubtree, harness.Initiate, out.Path(b)))
+					continue
+				}
+				Expect(b.Context()).NotTo(BeZero(), harness.Because(rules.InitiateFailureSkipsOnlyItsSubtree, harness.Initiate, out.Path(b)))
+			}
+		})
+
 		It("offloads nothing the root leads to (nor, under rootFailureStopsWholeTree, the neighbors after it)", Rule(rules.InitiateRootFailureStopsTraversal), func(ctx SpecContext) {
 			tree := fixtures.SeveralNeighbors(2)
 			failNeighbor(s, tree)
@@ -213,6 +306,18 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			// The page's table: fixtures.PartialExampleNeighbor1 and PartialExamplePath1.
 			expectStatusFromDependents(out, rules.InitiatePartialSuccessCondition, fixtures.PartialExampleNeighbor1, e.Neighbor1)
 			expectStatusFromDependents(out, rules.InitiatePartialSuccessCondition, fixtures.PartialExamplePath1, e.Path1)
+		})
+
+		It("writes NDIS_STATUS_SUCCESS into TCP1, offloaded beside the failed TCP2, and into every block offloaded with all its immediately dependent blocks", Rule(rules.InitiateSuccessCondition), func(ctx SpecContext) {
+			e := fixtures.NewPartialOffloadExample()
+			failConnection(s, e.TCP2)
+			failPath(s, e.Path2)
+			out := s.Initiate(ctx, e.Tree)
+			Expect(offloaded(e.TCP2.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPRcvWindowCondition, harness.Initiate, out.Path(e.TCP2)))
+			Expect(offloaded(e.Path2.Status)).To(BeFalse(), harness.Because(rules.InitiatePathMTUCondition, harness.Initiate, out.Path(e.Path2)))
+			// The page's table: fixtures.PartialExampleTCP1.
+			expectStatusFromDependents(out, rules.InitiateSuccessCondition, fixtures.PartialExampleTCP1, e.TCP1)
+			expectStatusFromDependents(out, rules.InitiateSuccessCondition, ndis.StatusSuccess, ndis.Blocks(e.Tree)...)
 		})
 	})
 
@@ -398,6 +503,24 @@ func roomFor(s *harness.Session, objects int) {
 	if l := s.Limits.HostMemoryObjects; l.Declared && int(l.Value) < objects {
 		Skip(fmt.Sprintf("the declared host memory objects (%d) bind before the spec's %d objects", l.Value, objects))
 	}
+}
+
+// overCapacity returns the smallest declared connection bound, skipping the spec when none is
+// declared, it is too large to exhaust in one tree, or another declared limit would bind before
+// it.
+func overCapacity(s *harness.Session) int {
+	GinkgoHelper()
+	m, _ := connectionCapacity(s)
+	if m == math.MaxInt {
+		Skip("target declares none of the TCP entries, transmit buffers and receive buffers limits")
+	}
+	if m > 256 {
+		Skip(fmt.Sprintf("the declared connection capacity (%d) is too large to exhaust in one tree", m))
+	}
+	limitAtLeast(s.Limits.PathEntries, 1, "path entries")
+	limitAtLeast(s.Limits.NeighborEntries, 1, "neighbor entries")
+	roomFor(s, m+3)
+	return m
 }
 
 // failConnection makes a new-offload connection block fail for its own documented cause:

@@ -364,3 +364,335 @@ func dropsConcurrentInitiate() Hooks {
 		},
 	}
 }
+
+// Faults found by reading the pages as an auditor would: statuses on the wrong block or layer,
+// failures that end too much or too little of the traversal, contexts left in failed blocks, and
+// VLAN checks against part of the configuration.
+func init() {
+	// A TCP block whose NextBlock sibling failed is marked partial as well (status computed
+	// per NextBlock list instead of per block's own dependents).
+	Register(Fault{
+		Name:   "marks-siblings-of-a-failed-block-partial",
+		Breaks: []*rules.Rule{rules.InitiateSuccessCondition},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.DependentBlockList == nil {
+					continue
+				}
+				sib := b.Dependents()
+				anyFailed := false
+				for _, d := range sib {
+					anyFailed = anyFailed || !offloadedStatus(d.Status)
+				}
+				if !anyFailed {
+					continue
+				}
+				for _, d := range sib {
+					if d.Status == ndis.StatusSuccess && d.DependentBlockList == nil {
+						d.Status = ndis.StatusOffloadPartialSuccess
+					}
+				}
+			}
+		})),
+	})
+
+	// After a failed connection, the connections after it on the same NextBlock list are not
+	// attempted (the loop breaks instead of continuing).
+	Register(Fault{
+		Name:   "stops-connection-list-at-a-failed-connection",
+		Breaks: []*rules.Rule{rules.InitiateFailureSkipsOnlyItsSubtree},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.Layer() != ndis.LayerTCP || offloadedStatus(b.Status) {
+					continue
+				}
+				for n := b.NextBlock; n != nil; n = n.NextBlock {
+					if n.MiniportOffloadContext != nil {
+						*n.MiniportOffloadContext = 0
+					}
+					n.Status = ndis.StatusFailure
+				}
+			}
+		})),
+	})
+
+	// Grandchildren of a failed block (two layers up) get RESOURCES instead of FAILURE.
+	Register(Fault{
+		Name:   "skipped-grandchildren-get-resources",
+		Breaks: []*rules.Rule{rules.InitiateSkippedBlocksGetFailure},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if offloadedStatus(b.Status) {
+					continue
+				}
+				for _, d := range b.Dependents() {
+					for _, g := range ndis.Blocks(d.DependentBlockList) {
+						if g.Status == ndis.StatusFailure {
+							g.Status = ndis.StatusResources
+						}
+					}
+				}
+			}
+		})),
+	})
+
+	// Under a failed block only the first dependent is skipped; its NextBlock siblings are
+	// offloaded anyway.
+	Register(Fault{
+		Name:   "skips-only-first-dependent-of-a-failed-block",
+		Breaks: []*rules.Rule{rules.InitiateNoOffloadUnderFailedBlock},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for i, b := range ndis.Blocks(tree) {
+				if offloadedStatus(b.Status) || b.DependentBlockList == nil || b.MiniportOffloadContext == nil {
+					continue
+				}
+				for j, d := range b.Dependents()[1:] {
+					d.Status = ndis.StatusSuccess
+					if d.MiniportOffloadContext != nil && *d.MiniportOffloadContext == 0 {
+						*d.MiniportOffloadContext = ndis.Context(0xE000 + i*16 + j)
+					}
+				}
+			}
+		})),
+	})
+
+	// VLAN: checked against the last interface VLAN ID only.
+	Register(Fault{
+		Name:   "matches-only-the-last-interface-vlan-id",
+		Breaks: []*rules.Rule{rules.InitiateMatchingVlanIDAccepted},
+		Wrap: initiateWithInfo(func(info target.Info, tree *ndis.MiniportOffloadBlockList) {
+			ids := initiateNonZeroVLANs(info.Capabilities.Limits.InterfaceVLANIDs.IDs)
+			if len(ids) == 0 {
+				return
+			}
+			for _, b := range ndis.Blocks(tree) {
+				if b.NeighborConst != nil && b.NeighborConst.VlanID != 0 && b.NeighborConst.VlanID != ids[len(ids)-1] && offloadedStatus(b.Status) {
+					initiateFailWith(b, ndis.StatusOffloadVLANMismatch)
+				}
+			}
+		}),
+	})
+
+	// VLAN statuses swapped.
+	Register(Fault{
+		Name:   "swaps-vlan-statuses",
+		Breaks: []*rules.Rule{rules.InitiateVlanEntriesStatus, rules.InitiateVlanMismatchStatus},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				switch b.Status {
+				case ndis.StatusOffloadVLANMismatch:
+					b.Status = ndis.StatusOffloadVLANEntries
+				case ndis.StatusOffloadVLANEntries:
+					b.Status = ndis.StatusOffloadVLANMismatch
+				}
+			}
+		})),
+	})
+
+	// Cause status copied onto the parent as well.
+	Register(Fault{
+		Name:   "reports-path-mtu-on-the-neighbor-too",
+		Breaks: []*rules.Rule{rules.InitiatePathMTUCondition},
+		Wrap:   With(onInitiate(initiateStatusAlsoOnParent(ndis.StatusOffloadPathMTU))),
+	})
+	Register(Fault{
+		Name:   "reports-rcv-window-on-the-path-too",
+		Breaks: []*rules.Rule{rules.InitiateTCPRcvWindowCondition},
+		Wrap:   With(onInitiate(initiateStatusAlsoOnParent(ndis.StatusOffloadTCPRcvWindow))),
+	})
+	Register(Fault{
+		Name:   "reports-vlan-mismatch-on-the-path-too",
+		Breaks: []*rules.Rule{rules.InitiateVlanMismatchStatus},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.Status == ndis.StatusOffloadVLANMismatch {
+					for _, d := range b.Dependents() {
+						d.Status = ndis.StatusOffloadVLANMismatch
+					}
+				}
+			}
+		})),
+	})
+
+	// A context written into connections failed for lack of connection resources.
+	Register(Fault{
+		Name:   "writes-context-into-connections-over-capacity",
+		Breaks: []*rules.Rule{rules.InitiateLeavesContextOnFailure},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for i, b := range ndis.Blocks(tree) {
+				switch b.Status {
+				case ndis.StatusOffloadTCPEntries, ndis.StatusOffloadTCPXmitBuffer, ndis.StatusOffloadTCPRcvBuffer:
+					if b.MiniportOffloadContext != nil && *b.MiniportOffloadContext == 0 {
+						*b.MiniportOffloadContext = ndis.Context(0xC000 + i)
+					}
+				}
+			}
+		})),
+	})
+
+	// Send data of connections over capacity marked failed in the NET_BUFFER_LIST Status.
+	Register(Fault{
+		Name:   "writes-send-data-status-of-connections-over-capacity",
+		Breaks: []*rules.Rule{rules.InitiateFailedKeepsNblStatus},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range failedWithSendData(tree) {
+				switch b.Status {
+				case ndis.StatusOffloadTCPEntries, ndis.StatusOffloadTCPXmitBuffer, ndis.StatusOffloadTCPRcvBuffer:
+					for _, l := range b.NetBufferListChain.Chain() {
+						l.Status = ndis.StatusResources
+					}
+				}
+			}
+		})),
+	})
+
+	// Send data of connections over capacity handed back through NdisTcpOffloadSendComplete.
+	Register(Fault{
+		Name:   "send-completes-data-of-connections-over-capacity",
+		Breaks: []*rules.Rule{rules.InitiateFailedNoSendComplete},
+		Wrap: With(func() Hooks {
+			var host target.Host
+			return Hooks{
+				Opened: func(h target.Host) { host = h },
+				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+					if op == OpInitiate {
+						for _, b := range failedWithSendData(tree) {
+							switch b.Status {
+							case ndis.StatusOffloadTCPEntries, ndis.StatusOffloadTCPXmitBuffer, ndis.StatusOffloadTCPRcvBuffer:
+								host.NdisTcpOffloadSendComplete(b.NetBufferListChain)
+							}
+						}
+					}
+					forward(tree)
+				},
+			}
+		}),
+	})
+
+	// Status from the first dependent only.
+	Register(Fault{
+		Name:   "status-from-first-dependent-only",
+		Breaks: []*rules.Rule{rules.InitiatePartialSuccessCondition},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.MiniportOffloadContext == nil || !offloadedStatus(b.Status) || b.DependentBlockList == nil {
+					continue
+				}
+				if offloadedStatus(b.DependentBlockList.Status) {
+					b.Status = ndis.StatusSuccess
+				} else {
+					b.Status = ndis.StatusOffloadPartialSuccess
+				}
+			}
+		})),
+	})
+
+	// Source IP entries one late: the first path past the limit is offloaded.
+	Register(Fault{
+		Name:   "source-ip-entries-one-late",
+		Breaks: []*rules.Rule{rules.InitiateIPAddressEntriesCondition},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for i, b := range ndis.Blocks(tree) {
+				if b.Status == ndis.StatusOffloadIPAddressEntries {
+					b.Status = ndis.StatusSuccess
+					*b.MiniportOffloadContext = ndis.Context(0xA000 + i)
+					return
+				}
+			}
+		})),
+	})
+
+	// The literal reading of the partial-offload page, against the default reading: a failed
+	// root ends the whole traversal.
+	Register(Fault{
+		Name:   "stops-whole-tree-at-a-failed-root",
+		Breaks: []*rules.Rule{rules.InitiateFailureSkipsOnlyItsSubtree},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			if offloadedStatus(tree.Status) || tree.MiniportOffloadContext == nil {
+				return
+			}
+			for _, b := range tree.Siblings()[1:] {
+				treeNeverOffloaded(b)
+			}
+		})),
+	})
+
+	// A connection judged a poor candidate after it was set up: rejected, context kept.
+	Register(Fault{
+		Name:   "rejects-a-connection-it-offloaded",
+		Breaks: []*rules.Rule{rules.InitiateConnectionRejected},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, v := range ndis.Walk(tree) {
+				if v.Layer == ndis.LayerTCP && v.Block.Status == ndis.StatusSuccess && v.Block.MiniportOffloadContext != nil {
+					v.Block.Status = ndis.StatusOffloadConnectionRejected
+					return
+				}
+			}
+		})),
+	})
+
+	// A path's context is written before its MTU is checked, and left there when it fails.
+	Register(Fault{
+		Name:   "writes-context-into-failed-paths",
+		Breaks: []*rules.Rule{rules.InitiateLeavesContextOnFailure},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for i, v := range ndis.Walk(tree) {
+				b := v.Block
+				if v.Layer == ndis.LayerPath && !offloadedStatus(b.Status) && b.MiniportOffloadContext != nil && *b.MiniportOffloadContext == 0 {
+					*b.MiniportOffloadContext = ndis.Context(0xB000 + i)
+				}
+			}
+		})),
+	})
+}
+
+// initiateFailWith fails an offloaded block with st and its subtree with FAILURE, clearing contexts.
+func initiateFailWith(b *ndis.MiniportOffloadBlockList, st ndis.Status) {
+	treeNeverOffloaded(b)
+	b.Status = st
+}
+
+func initiateStatusAlsoOnParent(st ndis.Status) func(*ndis.MiniportOffloadBlockList) {
+	return func(tree *ndis.MiniportOffloadBlockList) {
+		for _, v := range ndis.Walk(tree) {
+			if v.Block.Status == st && v.Parent != nil && v.Parent.Status == ndis.StatusOffloadPartialSuccess {
+				v.Parent.Status = st
+			}
+		}
+	}
+}
+
+func initiateNonZeroVLANs(ids []uint16) []uint16 {
+	var out []uint16
+	for _, id := range ids {
+		if id != 0 {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// initiateInfoWrapped captures the info the inner target declares.
+type initiateInfoWrapped struct {
+	*Wrapped
+	info target.Info
+}
+
+func (w *initiateInfoWrapped) Open(host target.Host) (target.Info, error) {
+	info, err := w.Wrapped.Open(host)
+	w.info = info
+	return info, err
+}
+
+func initiateWithInfo(rewrite func(target.Info, *ndis.MiniportOffloadBlockList)) func(target.Target) target.Target {
+	return func(inner target.Target) target.Target {
+		w := &initiateInfoWrapped{}
+		w.Wrapped = &Wrapped{Inner: inner, Hooks: Hooks{Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			if op == OpInitiate {
+				rewrite(w.info, tree)
+			}
+			forward(tree)
+		}}}
+		return w
+	}
+}

@@ -104,7 +104,7 @@ func init() {
 	})
 	Register(Fault{
 		Name:   "writes-a-context-for-a-failed-offload",
-		Breaks: []*rules.Rule{rules.NewOffloadStatusReflectsOutcome},
+		Breaks: []*rules.Rule{rules.InitiateLeavesContextOnFailure},
 		Wrap: With(treeRewrite([]Op{OpInitiate}, func(tree *ndis.MiniportOffloadBlockList) {
 			for i, b := range ndis.Blocks(tree) {
 				if b.Role() == ndis.RoleNewOffload {
@@ -563,4 +563,123 @@ func init() {
 			}
 		})),
 	})
+}
+
+// Faults of reserved members touched in one kind of block only, lone placeholders of one layer,
+// and contexts numbered per layer.
+func init() {
+	// Reserved members touched in one kind of block only.
+	Register(Fault{
+		Name:   "writes-protocol-reserved-of-neighbor-state-blocks",
+		Breaks: []*rules.Rule{rules.ProtocolReservedUntouched},
+		Wrap: With(treeRewrite(treeOps, func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.NeighborConst != nil || b.NeighborCached != nil || b.NeighborDelegated != nil {
+					b.ProtocolReserved[0] = 0
+				}
+			}
+		})),
+	})
+	Register(Fault{
+		Name:   "writes-im-reserved-of-connection-placeholders",
+		Breaks: []*rules.Rule{rules.ImReservedUntouched},
+		Wrap: With(treeRewrite(treeOps, func(tree *ndis.MiniportOffloadBlockList) {
+			for _, v := range ndis.Walk(tree) {
+				if v.Block.MiniportOffloadContext == nil && v.Layer == ndis.LayerTCP {
+					v.Block.ImReserved[1] = 0
+				}
+			}
+		})),
+	})
+	Register(Fault{
+		Name:   "writes-source-handle-of-path-placeholders",
+		Breaks: []*rules.Rule{rules.SourceHandleUntouched},
+		Wrap: With(treeRewrite(treeOps, func(tree *ndis.MiniportOffloadBlockList) {
+			for _, v := range ndis.Walk(tree) {
+				if v.Block.MiniportOffloadContext == nil && v.Layer == ndis.LayerPath {
+					v.Block.SourceHandle = 0
+				}
+			}
+		})),
+	})
+
+	// Lone placeholders at the connection layer fail.
+	Register(Fault{
+		Name:   "fails-lone-connection-placeholders",
+		Breaks: []*rules.Rule{rules.LonePlaceholderSucceeds},
+		Wrap: With(treeRewrite(treeOps, func(tree *ndis.MiniportOffloadBlockList) {
+			for _, v := range ndis.Walk(tree) {
+				if v.Block.MiniportOffloadContext == nil && v.Layer == ndis.LayerTCP && v.Block.DependentBlockList == nil {
+					v.Block.Status = ndis.StatusFailure
+				}
+			}
+		})),
+	})
+
+	// Contexts numbered per layer: a neighbor, a path and a connection share PVOID values.
+	Register(Fault{
+		Name:   "numbers-contexts-per-layer",
+		Breaks: []*rules.Rule{rules.OneContextAreaPerObject},
+		Wrap:   With(treeNumbersContextsPerLayer),
+	})
+}
+
+// treeNumbersContextsPerLayer hands the host per-layer numbers instead of the inner contexts and
+// translates them back when the host uses them.
+func treeNumbersContextsPerLayer() Hooks {
+	type key struct {
+		layer ndis.Layer
+		outer ndis.Context
+	}
+	var mu sync.Mutex
+	inner := map[key]ndis.Context{}
+	next := map[ndis.Layer]ndis.Context{}
+	fresh := &treeBlockSet{}
+	restore := map[*ndis.MiniportOffloadBlockList]map[*ndis.MiniportOffloadBlockList]ndis.Context{}
+	return Hooks{
+		Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+			mu.Lock()
+			back := map[*ndis.MiniportOffloadBlockList]ndis.Context{}
+			for _, v := range ndis.Walk(tree) {
+				b := v.Block
+				if b.MiniportOffloadContext == nil || *b.MiniportOffloadContext == 0 {
+					continue
+				}
+				if in, ok := inner[key{v.Layer, *b.MiniportOffloadContext}]; ok {
+					back[b] = *b.MiniportOffloadContext
+					*b.MiniportOffloadContext = in
+				}
+			}
+			restore[tree] = back
+			mu.Unlock()
+			if op == OpInitiate {
+				fresh.add(tree, ndis.RoleNewOffload)
+			}
+			return call(tree)
+		},
+		Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			mu.Lock()
+			for b, c := range restore[tree] {
+				*b.MiniportOffloadContext = c
+			}
+			delete(restore, tree)
+			mu.Unlock()
+			if op == OpInitiate {
+				blocks := fresh.take(tree)
+				mu.Lock()
+				for _, v := range ndis.Walk(tree) {
+					for _, b := range blocks {
+						if b != v.Block || *b.MiniportOffloadContext == 0 {
+							continue
+						}
+						next[v.Layer]++
+						inner[key{v.Layer, next[v.Layer]}] = *b.MiniportOffloadContext
+						*b.MiniportOffloadContext = next[v.Layer]
+					}
+				}
+				mu.Unlock()
+			}
+			forward(tree)
+		},
+	}
 }
