@@ -6,6 +6,7 @@ import (
 	"github.com/ndis-chimney/conformance/suites/config"
 	"github.com/ndis-chimney/conformance/suites/harness"
 	"github.com/ndis-chimney/conformance/suites/rules"
+	"github.com/ndis-chimney/conformance/target"
 	"github.com/ndis-chimney/conformance/target/ndis"
 )
 
@@ -681,5 +682,75 @@ func treeNumbersContextsPerLayer() Hooks {
 			}
 			forward(tree)
 		},
+	}
+}
+
+// Faults of the traversal order and the host-memory bound, which a declared
+// hostMemoryObjects limit makes visible.
+func init() {
+	Register(Fault{
+		Name:   "walks-breadth-first",
+		Breaks: []*rules.Rule{rules.DepthFirstBreadthNextOrder},
+		Wrap:   With(treeRewrite([]Op{OpInitiate}, breadthFirst)),
+	})
+
+	Register(Fault{
+		Name:   "reports-host-memory-as-failure",
+		Breaks: []*rules.Rule{rules.InitiateResourcesCondition},
+		Wrap: With(treeRewrite([]Op{OpInitiate}, func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.Status == ndis.StatusResources {
+					b.Status = ndis.StatusFailure
+				}
+			}
+		})),
+	})
+
+	Register(Fault{
+		Name:   "runs-out-of-host-memory-one-object-early",
+		Breaks: []*rules.Rule{rules.DepthFirstBreadthNextOrder, rules.InitiateResourcesCondition},
+		Configure: func(cfg *config.Config) {
+			// The target holds what the reference is configured with but declares one more.
+			held := *cfg.Target.Reference.Limits.HostMemoryObjects
+			declared := held + 1
+			cfg.Declared.HostMemoryObjects = &declared
+		},
+		Wrap: func(inner target.Target) target.Target { return inner },
+	})
+}
+
+// breadthFirst rewrites an initiate the reference walked depth-first/breadth-next as a target
+// walking breadth-first would have left it: the same number of new offloads succeed, but they
+// are the first ones level by level.
+func breadthFirst(tree *ndis.MiniportOffloadBlockList) {
+	var order []*ndis.MiniportOffloadBlockList
+	taken := 0
+	for level := []*ndis.MiniportOffloadBlockList{tree}; len(level) > 0; {
+		var next []*ndis.MiniportOffloadBlockList
+		for _, first := range level {
+			for _, b := range first.Siblings() {
+				if b.NeighborConst != nil || b.PathConst != nil || b.TCPConst != nil {
+					order = append(order, b)
+					if b.Status == ndis.StatusSuccess || b.Status == ndis.StatusOffloadPartialSuccess {
+						taken++
+					}
+				}
+				if b.DependentBlockList != nil {
+					next = append(next, b.DependentBlockList)
+				}
+			}
+		}
+		level = next
+	}
+	for i, b := range order {
+		if i < taken {
+			if *b.MiniportOffloadContext == 0 {
+				*b.MiniportOffloadContext = ndis.Context(0xBF5_0000 + uint64(i))
+			}
+			b.Status = ndis.StatusSuccess
+			continue
+		}
+		*b.MiniportOffloadContext = 0
+		b.Status = ndis.StatusResources
 	}
 }

@@ -564,10 +564,10 @@ var (
 		Level:         Must,
 		Text:          "The target writes NDIS_STATUS_RESOURCES only on a block whose state it could not offload because it could not allocate enough host memory.",
 		Sources:       []string{pgInitStatus, pgInitBlockList, pgInitPartial},
-		Observability: Internal,
+		Observability: Observable,
 		Ops:           []string{OpInitiate},
 		Conflict:      "CONFLICT-INIT-07",
-		Note:          "The host can neither exhaust nor see the target's host-memory allocations, so a RESOURCES status cannot be disproved.",
+		Note:          "Checked against a declared bound on host-memory objects: within it no block gets RESOURCES, and the first block past it (no other declared limit reached) gets RESOURCES. Skipped when the bound is undeclared.",
 	})
 
 	// InitiateTCPEntriesCondition: no TCP connection state object.

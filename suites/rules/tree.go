@@ -221,9 +221,9 @@ var (
 		Level:         Must,
 		Text:          "The target offloads a tree's state in depth-first/breadth-next order; the pages stress that this order is essential, so that as many TCP connections as possible get offloaded.",
 		Sources:       []string{treePgTraversing, treePgInitiateDDI},
-		Observability: Internal,
+		Observability: Observable,
 		Ops:           []string{OpInitiate},
-		Note:          "With per-layer limits (the only ones a target declares), depth-first and breadth-first give the same statuses and PVOIDs are opaque, so the host cannot see the order.",
+		Note:          "Per-layer limits hide the order; a declared bound on host-memory objects (all layers together) shows it: with room for k more objects, exactly the first k blocks of the order are offloaded. Skipped when that bound is undeclared.",
 	})
 
 	// DepthFirstBreadthNextMeaning: what the order is.
@@ -408,7 +408,7 @@ var (
 		Sources:       []string{treePgRoles, treePgBlockList},
 		Observability: Observable,
 		Ops:           []string{OpInitiate},
-		Note:          "Allowed values and conditions are the initiate completion rules; here the suite checks Status against the slot (CTX-002).",
+		Note:          "Allowed values and conditions are the initiate completion rules; here the suite checks that an offloaded status comes with a written context (CTX-002); the reverse, no context for a failed block, is INIT-009.",
 	})
 )
 
