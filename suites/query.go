@@ -156,6 +156,26 @@ var _ = Describe("MiniportQueryOffload", func() {
 		)
 	})
 
+	Context("when each of several objects of one layer with distinct state is queried in a stand-alone block", func() {
+		DescribeTable("writes into each NDIS_STATUS_SUCCESS block the state of the object its context names", Rule(rules.QuerySuccessMeaning),
+			func(ctx SpecContext, build func() *ndis.MiniportOffloadBlockList, paths []string) {
+				initiated := queryInitiate(ctx, s, queryDistinct(build()))
+				for _, path := range paths {
+					By("querying " + path + " alone")
+					q := queryTreeFor(queryAlone(path)(initiated), fixtures.AllClasses)
+					out := queryRecovering(ctx, s, initiated, q)
+					queryExpectAnswered(rules.QuerySuccessMeaning, out, q.source)
+				}
+			},
+			Entry("each of two neighbors", func() *ndis.MiniportOffloadBlockList { return fixtures.SeveralNeighbors(2) },
+				[]string{"neighbor[0]", "neighbor[1]"}),
+			Entry("each of two paths on one neighbor", func() *ndis.MiniportOffloadBlockList { return fixtures.PathsOnOneNeighbor(2) },
+				[]string{"neighbor[0]/path[0]", "neighbor[0]/path[1]"}),
+			Entry("each of three connections on one path", func() *ndis.MiniportOffloadBlockList { return fixtures.ConnectionsOnOnePath(3) },
+				[]string{"neighbor[0]/path[0]/tcp[0]", "neighbor[0]/path[0]/tcp[1]", "neighbor[0]/path[0]/tcp[2]"}),
+		)
+	})
+
 	Context("when a second query of a connection is handed over before the first is awaited", func() {
 		It("completes each query on its own tree with the connection's state", Rule(rules.OverlappingQueriesOfOneObject), func(ctx SpecContext) {
 			initiated := queryInitiate(ctx, s, fixtures.OneConnection())

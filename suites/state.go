@@ -28,9 +28,18 @@ var _ = Describe("MiniportQueryOffload", func() {
 	var s *harness.Session
 	BeforeEach(func() { s = open() })
 
-	Context("when the delegated state structures of an idle one-connection tree are queried", func() {
+	Context("when the delegated state structures of an idle tree are queried", func() {
 		It("writes into each delegated state structure the current values, which are those offloaded", Rule(rules.QueryReturnsCurrentDelegatedValues), func(ctx SpecContext) {
-			tree := fixtures.OneConnection()
+			stNeedConnections(s, 2)
+			tree := stTwoIdleConnections()
+			offloaded := stCopies(tree)
+			out := stOffloadThen(ctx, s, harness.Query, tree, fixtures.DelegatedOnly)
+			stExpectIdleDelegated(rules.QueryReturnsCurrentDelegatedValues, out, offloaded)
+		})
+
+		It("writes into the delegated state structures of connections on an IPv4 and an IPv6 path the values offloaded", Rule(rules.QueryReturnsCurrentDelegatedValues), Capability("ipv6"), func(ctx SpecContext) {
+			stNeedIPv6(s)
+			tree := fixtures.DualStack()
 			offloaded := stCopies(tree)
 			out := stOffloadThen(ctx, s, harness.Query, tree, fixtures.DelegatedOnly)
 			stExpectIdleDelegated(rules.QueryReturnsCurrentDelegatedValues, out, offloaded)
@@ -53,17 +62,44 @@ var _ = Describe("MiniportQueryOffload", func() {
 		})
 
 		It("overwrites SendBacklogSize with 0xFFFFFFFF or the target's send backlog size", Rule(rules.UnsupportedSendBacklogIsAllOnes), func(ctx SpecContext) {
-			out := stOffloadThen(ctx, s, harness.Query, fixtures.OneConnection(), fixtures.DelegatedOnly)
-			got, path := stTCPDelegated(out)
-			Expect(got.SendBacklogSize).NotTo(Equal(fixtures.Poison32), harness.Because(rules.UnsupportedSendBacklogIsAllOnes, harness.Query, path)+
-				"\nSendBacklogSize still holds the value the host left there: the target wrote neither 0xFFFFFFFF nor a backlog size")
+			stNeedConnections(s, 2)
+			out := stOffloadThen(ctx, s, harness.Query, stTwoIdleConnections(), fixtures.DelegatedOnly)
+			for _, v := range stConnections(out) {
+				Expect(v.Block.TCPDelegated.SendBacklogSize).NotTo(Equal(fixtures.Poison32), harness.Because(rules.UnsupportedSendBacklogIsAllOnes, harness.Query, v.Path)+
+					"\nSendBacklogSize still holds the value the host left there: the target wrote neither 0xFFFFFFFF nor a backlog size")
+			}
 		})
 
 		It("writes 0xFFFFFFFF, or 0 bytes buffered, into ReceiveBacklogSize", Rule(rules.UnsupportedReceiveBacklogIsAllOnes), func(ctx SpecContext) {
-			out := stOffloadThen(ctx, s, harness.Query, fixtures.OneConnection(), fixtures.DelegatedOnly)
+			stNeedConnections(s, 2)
+			out := stOffloadThen(ctx, s, harness.Query, stTwoIdleConnections(), fixtures.DelegatedOnly)
+			for _, v := range stConnections(out) {
+				Expect(v.Block.TCPDelegated.ReceiveBacklogSize).To(BeElementOf(ndis.BacklogNotSupported, uint32(0)), harness.Because(rules.UnsupportedReceiveBacklogIsAllOnes, harness.Query, v.Path)+
+					"\nthe connection has received no data, so a target that supports the feature reports 0 and one that does not writes 0xFFFFFFFF")
+			}
+		})
+
+		It("writes 0xFFFFFFFF, or the number of buffered bytes, into ReceiveBacklogSize of a connection offloaded with buffered receive data", Rule(rules.UnsupportedReceiveBacklogIsAllOnes), func(ctx SpecContext) {
+			data := []byte("receive data the host had buffered but not delivered")
+			tree := fixtures.OneConnection()
+			fixtures.WithBufferedReceiveData(fixtures.TCPBlock(tree), data)
+			out := stOffloadThen(ctx, s, harness.Query, tree, fixtures.DelegatedOnly)
 			got, path := stTCPDelegated(out)
-			Expect(got.ReceiveBacklogSize).To(BeElementOf(ndis.BacklogNotSupported, uint32(0)), harness.Because(rules.UnsupportedReceiveBacklogIsAllOnes, harness.Query, path)+
-				"\nthe connection has received no data, so a target that supports the feature reports 0 and one that does not writes 0xFFFFFFFF")
+			// The contract has no receive path, so the target can have delivered none of the
+			// data it copied at offload: all of it is still buffered in the target.
+			Expect(got.ReceiveBacklogSize).To(BeElementOf(ndis.BacklogNotSupported, uint32(len(data))), harness.Because(rules.UnsupportedReceiveBacklogIsAllOnes, harness.Query, path)+
+				fmt.Sprintf("\nthe target holds the %d bytes of buffered receive data handed over at offload, so a target that supports the feature reports them and one that does not writes 0xFFFFFFFF", len(data)))
+		})
+
+		It("returns a keepalive timer that runs as running: KeepAlive.TimeoutDelta neither 0xFFFFFFFF nor above the time left at offload", Rule(rules.QueryReturnsCurrentDelegatedValues), func(ctx SpecContext) {
+			tree := fixtures.OneConnection()
+			fixtures.KeepAliveRunning(fixtures.TCPBlock(tree), 0, stLongDelta)
+			out := stOffloadThen(ctx, s, harness.Query, tree, fixtures.DelegatedOnly)
+			got, path := stTCPDelegated(out)
+			because := harness.Because(rules.QueryReturnsCurrentDelegatedValues, harness.Query, path) +
+				fmt.Sprintf("\nkeepalive is enabled and its timer was handed over running with %d ticks left; without traffic it counts down, and it is stopped (-1) only when not running", stLongDelta)
+			Expect(got.KeepAlive.TimeoutDelta).NotTo(Equal(ndis.TimerNotRunning), because)
+			Expect(got.KeepAlive.TimeoutDelta).To(BeNumerically("<=", stLongDelta), because)
 		})
 	})
 
@@ -115,6 +151,42 @@ var _ = Describe("MiniportQueryOffload", func() {
 		})
 	})
 
+	// beyondCase is an update of one cached variable beyond a declared limit, which a target may
+	// refuse (NDIS_STATUS_FAILURE) but, once it accepts it, must keep as the host wrote it.
+	type beyondCase struct {
+		need   func(s *harness.Session) string
+		change func(s *harness.Session) func(*ndis.MiniportOffloadBlockList) any
+	}
+	DescribeTable("when the cached state structures are queried after an accepted update beyond a declared limit",
+		func(ctx SpecContext, c beyondCase) {
+			if reason := c.need(s); reason != "" {
+				Skip(reason)
+			}
+			tree := fixtures.OneConnection()
+			s.MustInitiate(ctx, tree)
+			change := c.change(s)
+			update := fixtures.UpdateTree(tree, func(b *ndis.MiniportOffloadBlockList) any {
+				if v := change(b); v != nil {
+					return v
+				}
+				return stSameCached(b)
+			})
+			updated := stCopies(update)
+			out := s.Update(ctx, update)
+			for _, b := range out.After.Blocks {
+				if b.Members.Status != ndis.StatusSuccess {
+					Skip(fmt.Sprintf("the target completed %s of the update with %s; the rule binds the values of an update it accepted", b.Path, b.Members.Status))
+				}
+			}
+			q := s.MustDo(ctx, harness.Query, fixtures.Poison(fixtures.ReferenceTree(tree, fixtures.StateClasses{Cached: true})))
+			stExpectSameState(rules.TargetNeverChangesCachedVariables, q, updated, stCached)
+		},
+		Entry("returns the InitialRcvWnd above MaxInitialRcvWnd as the host wrote it", Rule(rules.TargetNeverChangesCachedVariables), Capability("maxInitialRcvWnd"),
+			beyondCase{need: updNeedMaxInitialRcvWnd, change: updRcvWndAboveMax}),
+		Entry("returns the PathMtu above MaxPathMTU as the host wrote it", Rule(rules.TargetNeverChangesCachedVariables), Capability("maxPathMTU"),
+			beyondCase{need: updNeedMaxPathMTU, change: updPathMTUAboveMax}),
+	)
+
 	Context("when the cached state structures are queried after an update of every layer", func() {
 		It("returns in each cached state structure the values of the update, Flags included", Rule(rules.TargetNeverChangesCachedVariables), func(ctx SpecContext) {
 			tree := fixtures.OneConnection()
@@ -132,9 +204,18 @@ var _ = Describe("MiniportTerminateOffload", func() {
 	var s *harness.Session
 	BeforeEach(func() { s = open() })
 
-	Context("when an idle one-connection tree is terminated with its delegated state structures", func() {
+	Context("when an idle tree is terminated with its delegated state structures", func() {
 		It("writes into each delegated state structure the values of the terminated objects, which are those offloaded", Rule(rules.TerminateReturnsDelegatedValues), func(ctx SpecContext) {
-			tree := fixtures.OneConnection()
+			stNeedConnections(s, 2)
+			tree := stTwoIdleConnections()
+			offloaded := stCopies(tree)
+			out := stOffloadThen(ctx, s, harness.Terminate, tree, fixtures.DelegatedOnly)
+			stExpectIdleDelegated(rules.TerminateReturnsDelegatedValues, out, offloaded)
+		})
+
+		It("writes into the delegated state structures of connections on an IPv4 and an IPv6 path the values offloaded", Rule(rules.TerminateReturnsDelegatedValues), Capability("ipv6"), func(ctx SpecContext) {
+			stNeedIPv6(s)
+			tree := fixtures.DualStack()
 			offloaded := stCopies(tree)
 			out := stOffloadThen(ctx, s, harness.Terminate, tree, fixtures.DelegatedOnly)
 			stExpectIdleDelegated(rules.TerminateReturnsDelegatedValues, out, offloaded)
@@ -403,6 +484,35 @@ var _ = Describe("MiniportTerminateOffload", func() {
 // stRunningDelta is the KeepAlive.TimeoutDelta of a keepalive timer handed over as running: far
 // below KaTimeout, so that a restarted timer is seen above it.
 const stRunningDelta uint32 = 500
+
+// stLongDelta is the KeepAlive.TimeoutDelta of a keepalive timer handed over as running with
+// much time left (below the fixtures' KaTimeout), so that it cannot expire during a spec.
+const stLongDelta uint32 = 3600000
+
+// stTwoIdleConnections is one neighbor, one path and two connections, the first established
+// and the second in TcpConnectionCloseWait: two states that only traffic leaves, so that a
+// target reporting another connection's values, or one State for all, is seen.
+func stTwoIdleConnections() *ndis.MiniportOffloadBlockList {
+	tree := fixtures.ConnectionsOnOnePath(2)
+	ndis.Walk(tree)[3].Block.TCPDelegated.State = ndis.TcpConnectionCloseWait
+	return tree
+}
+
+// stConnections returns the blocks of the outcome's tree that carry a TCP delegated state
+// structure, failing when there is none.
+func stConnections(out harness.Outcome) []ndis.Visit {
+	GinkgoHelper()
+	var conns []ndis.Visit
+	for _, v := range ndis.Walk(out.Tree) {
+		if v.Block.TCPDelegated != nil {
+			conns = append(conns, v)
+		}
+	}
+	if len(conns) == 0 {
+		Fail("[harness] the tree has no connection block with a TCP delegated state structure")
+	}
+	return conns
+}
 
 // stTotalRT is the TotalRT handed over where a spec checks that it is reset.
 const stTotalRT uint32 = 40
@@ -724,6 +834,14 @@ func stBytes(l *ndis.NetBufferList) []byte {
 		}
 	}
 	return buf.Bytes()
+}
+
+// stNeedIPv6 skips the running spec when the target does not declare IPv6 offload.
+func stNeedIPv6(s *harness.Session) {
+	GinkgoHelper()
+	if !s.Info.Capabilities.TCPConnectionOffload.SupportIPv6 {
+		Skip("target does not declare IPv6 offload")
+	}
 }
 
 // stNeedConnections skips the running spec when a declared limit does not allow one neighbor,

@@ -307,3 +307,88 @@ func failsQueryThenDropsTerminate() Hooks {
 		},
 	}
 }
+
+// Faults found by red-teaming the specs of this group: each a defect a driver author could
+// plausibly ship, caught once the specs were strengthened where the pages allow.
+func init() {
+	// Query leaves TsTime unwritten for connections on IPv6 paths.
+	Register(Fault{
+		Name:   "query-leaves-ipv6-connection-ts-time-unwritten",
+		Breaks: []*rules.Rule{rules.QueryAnyOffloadedState},
+		Wrap: With(func() Hooks {
+			r := newSTOffloadLog()
+			var mu sync.Mutex
+			given := map[*ndis.TCPOffloadStateDelegated]uint32{}
+			return Hooks{
+				Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+					if op == OpQuery {
+						r.mu.Lock()
+						mu.Lock()
+						for _, b := range ndis.Blocks(tree) {
+							if b.TCPDelegated != nil && r.ipv6[b.Context()] {
+								given[b.TCPDelegated] = b.TCPDelegated.TsTime
+							}
+						}
+						mu.Unlock()
+						r.mu.Unlock()
+					}
+					return call(tree)
+				},
+				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+					switch op {
+					case OpInitiate:
+						r.record(tree)
+					case OpQuery:
+						mu.Lock()
+						for _, b := range ndis.Blocks(tree) {
+							if v, ok := given[b.TCPDelegated]; ok {
+								b.TCPDelegated.TsTime = v
+							}
+						}
+						mu.Unlock()
+					}
+					forward(tree)
+				},
+			}
+		}),
+	})
+
+	// A stand-alone TCP query is answered from the newest connection.
+	Register(Fault{
+		Name:   "query-stand-alone-answers-newest-object",
+		Breaks: []*rules.Rule{rules.QuerySuccessMeaning},
+		Wrap: With(func() Hooks {
+			r := newSTOffloadLog()
+			var mu sync.Mutex
+			orig := map[*ndis.MiniportOffloadBlockList]*ndis.Context{}
+			return Hooks{
+				Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+					if op == OpQuery && tree.NextBlock == nil && tree.DependentBlockList == nil && tree.Role() == ndis.RoleLinker {
+						r.mu.Lock()
+						last := r.last[tree.Layer()]
+						r.mu.Unlock()
+						mu.Lock()
+						orig[tree] = tree.MiniportOffloadContext
+						mu.Unlock()
+						tree.MiniportOffloadContext = &last
+					}
+					return call(tree)
+				},
+				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+					switch op {
+					case OpInitiate:
+						r.record(tree)
+					case OpQuery:
+						mu.Lock()
+						if p, ok := orig[tree]; ok {
+							tree.MiniportOffloadContext = p
+							delete(orig, tree)
+						}
+						mu.Unlock()
+					}
+					forward(tree)
+				},
+			}
+		}),
+	})
+}

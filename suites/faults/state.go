@@ -322,3 +322,285 @@ func stIn(op Op, ops []Op) bool {
 	}
 	return false
 }
+
+// stLaterSiblings reports, for every block of tree, whether it is reached through NextBlock from
+// another block: a second or later sibling.
+func stLaterSiblings(tree *ndis.MiniportOffloadBlockList) map[*ndis.MiniportOffloadBlockList]bool {
+	out := map[*ndis.MiniportOffloadBlockList]bool{}
+	for _, b := range ndis.Blocks(tree) {
+		if b.NextBlock != nil {
+			out[b.NextBlock] = true
+		}
+	}
+	return out
+}
+
+// stOffloadLog records, at each initiate completion, facts about the objects offloaded.
+type stOffloadLog struct {
+	mu      sync.Mutex
+	cached  map[ndis.Context]queryStateValues
+	ipv6    map[ndis.Context]bool // connections on an IPv6 path
+	parent  map[ndis.Context]ndis.Context
+	lastTCP ndis.Context
+	last    map[ndis.Layer]ndis.Context // the newest object of each layer
+}
+
+func newSTOffloadLog() *stOffloadLog {
+	return &stOffloadLog{cached: map[ndis.Context]queryStateValues{}, ipv6: map[ndis.Context]bool{}, parent: map[ndis.Context]ndis.Context{}, last: map[ndis.Layer]ndis.Context{}}
+}
+
+func (r *stOffloadLog) record(tree *ndis.MiniportOffloadBlockList) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, v := range ndis.Walk(tree) {
+		b := v.Block
+		if b.Context() == 0 {
+			continue
+		}
+		r.cached[b.Context()] = querySaveState(b)
+		if v.Parent != nil && v.Parent.Context() != 0 {
+			r.parent[b.Context()] = v.Parent.Context()
+			if b.Layer() == ndis.LayerTCP && v.Parent.Header.Type.IsIPv6() {
+				r.ipv6[b.Context()] = true
+			}
+		}
+		if b.Layer() == ndis.LayerTCP {
+			r.lastTCP = b.Context()
+		}
+		r.last[b.Layer()] = b.Context()
+	}
+}
+
+// stByteSwap16 returns v with its two bytes in the other order.
+func stByteSwap16(v uint16) uint16 { return v>>8 | v<<8 }
+
+// Faults found by red-teaming the specs of this group: each a defect a driver author could
+// plausibly ship, caught once the specs were strengthened where the pages allow.
+func init() {
+	// Terminate leaves the delegated state of second and later connections unwritten.
+	Register(Fault{
+		Name:   "terminate-leaves-later-connection-delegated-unwritten",
+		Breaks: []*rules.Rule{rules.TerminateReturnsDelegatedValues},
+		Wrap: With(func() Hooks {
+			var mu sync.Mutex
+			given := map[*ndis.MiniportOffloadBlockList]ndis.TCPOffloadStateDelegated{}
+			return Hooks{
+				Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+					if op == OpTerminate {
+						later := stLaterSiblings(tree)
+						mu.Lock()
+						for _, b := range ndis.Blocks(tree) {
+							if b.TCPDelegated != nil && later[b] {
+								given[b] = *b.TCPDelegated
+							}
+						}
+						mu.Unlock()
+					}
+					return call(tree)
+				},
+				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+					if op == OpTerminate {
+						mu.Lock()
+						for _, b := range ndis.Blocks(tree) {
+							if d, ok := given[b]; ok {
+								sh, st := b.TCPDelegated.SendDataHead, b.TCPDelegated.SendDataTail
+								*b.TCPDelegated = d
+								b.TCPDelegated.SendDataHead, b.TCPDelegated.SendDataTail = sh, st
+							}
+						}
+						mu.Unlock()
+					}
+					forward(tree)
+				},
+			}
+		}),
+	})
+
+	// Terminate returns SRtt byte-swapped.
+	Register(Fault{
+		Name:   "terminate-byte-swaps-srtt",
+		Breaks: []*rules.Rule{rules.SRttScaledByEight},
+		Wrap: With(stEdits(func(d *ndis.TCPOffloadStateDelegated) {
+			d.SRtt = stByteSwap16(d.SRtt)
+		}, OpTerminate)),
+	})
+
+	// Query and terminate report every connection as established.
+	Register(Fault{
+		Name:   "reports-state-as-established",
+		Breaks: []*rules.Rule{rules.QueryReturnsCurrentDelegatedValues, rules.TerminateReturnsDelegatedValues},
+		Wrap: With(stEdits(func(d *ndis.TCPOffloadStateDelegated) {
+			d.State = ndis.TcpConnectionEstablished
+		}, OpQuery, OpTerminate)),
+	})
+
+	// A running keepalive timer is reported stopped.
+	Register(Fault{
+		Name:   "reports-running-keepalive-timer-as-stopped",
+		Breaks: []*rules.Rule{rules.QueryReturnsCurrentDelegatedValues},
+		Wrap: With(stEdits(func(d *ndis.TCPOffloadStateDelegated) {
+			d.KeepAlive.TimeoutDelta = ndis.TimerNotRunning
+		}, OpQuery)),
+	})
+
+	// Query leaves SendBacklogSize unwritten for second and later connections.
+	Register(Fault{
+		Name:   "query-leaves-later-send-backlog-unwritten",
+		Breaks: []*rules.Rule{rules.UnsupportedSendBacklogIsAllOnes},
+		Wrap: With(func() Hooks {
+			var mu sync.Mutex
+			given := map[*ndis.TCPOffloadStateDelegated]uint32{}
+			return Hooks{
+				Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+					if op == OpQuery {
+						later := stLaterSiblings(tree)
+						mu.Lock()
+						for _, b := range ndis.Blocks(tree) {
+							if b.TCPDelegated != nil && later[b] {
+								given[b.TCPDelegated] = b.TCPDelegated.SendBacklogSize
+							}
+						}
+						mu.Unlock()
+					}
+					return call(tree)
+				},
+				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+					if op == OpQuery {
+						mu.Lock()
+						for _, b := range ndis.Blocks(tree) {
+							if v, ok := given[b.TCPDelegated]; ok {
+								b.TCPDelegated.SendBacklogSize = v
+							}
+						}
+						mu.Unlock()
+					}
+					forward(tree)
+				},
+			}
+		}),
+	})
+
+	// The keepalive reset uses the KaTimeout from before the update.
+	Register(Fault{
+		Name:   "keepalive-reset-uses-old-ka-timeout",
+		Breaks: []*rules.Rule{rules.MaxRTRestartResetsKeepaliveTimeout},
+		Wrap: With(func() Hooks {
+			var mu sync.Mutex
+			old := map[ndis.Context]uint32{}
+			newer := map[ndis.Context]uint32{}
+			return Hooks{
+				Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+					if op == OpUpdate {
+						mu.Lock()
+						for _, b := range ndis.Blocks(tree) {
+							if b.TCPCached != nil && b.Context() != 0 {
+								newer[b.Context()] = b.TCPCached.KaTimeout
+							}
+						}
+						mu.Unlock()
+					}
+					return call(tree)
+				},
+				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+					mu.Lock()
+					for _, b := range ndis.Blocks(tree) {
+						switch {
+						case op == OpInitiate && b.TCPCached != nil && b.Context() != 0:
+							old[b.Context()] = b.TCPCached.KaTimeout
+						case op == OpQuery && b.TCPDelegated != nil:
+							if n, ok := newer[b.Context()]; ok && b.TCPDelegated.KeepAlive.TimeoutDelta == n {
+								b.TCPDelegated.KeepAlive.TimeoutDelta = old[b.Context()]
+							}
+						}
+					}
+					mu.Unlock()
+					forward(tree)
+				},
+			}
+		}),
+	})
+
+	// T. RcvWnd reported as the scaled-down wire value.
+	Register(Fault{
+		Name:   "reports-rcv-wnd-as-wire-value",
+		Breaks: []*rules.Rule{rules.QueryReturnsCurrentDelegatedValues, rules.TerminateReturnsDelegatedValues},
+		Wrap: With(stEdits(func(d *ndis.TCPOffloadStateDelegated) {
+			d.RcvWnd >>= 8
+		}, OpQuery, OpTerminate)),
+	})
+
+	// Terminate leaves SndWnd unwritten for connections on IPv6 paths.
+	Register(Fault{
+		Name:   "terminate-leaves-ipv6-connection-snd-wnd-unwritten",
+		Breaks: []*rules.Rule{rules.TerminateReturnsDelegatedValues},
+		Wrap: With(func() Hooks {
+			r := newSTOffloadLog()
+			var mu sync.Mutex
+			given := map[*ndis.TCPOffloadStateDelegated]uint32{}
+			return Hooks{
+				Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+					if op == OpTerminate {
+						r.mu.Lock()
+						mu.Lock()
+						for _, b := range ndis.Blocks(tree) {
+							if b.TCPDelegated != nil && r.ipv6[b.Context()] {
+								given[b.TCPDelegated] = b.TCPDelegated.SndWnd
+							}
+						}
+						mu.Unlock()
+						r.mu.Unlock()
+					}
+					return call(tree)
+				},
+				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+					switch op {
+					case OpInitiate:
+						r.record(tree)
+					case OpTerminate:
+						mu.Lock()
+						for _, b := range ndis.Blocks(tree) {
+							if v, ok := given[b.TCPDelegated]; ok {
+								b.TCPDelegated.SndWnd = v
+							}
+						}
+						mu.Unlock()
+					}
+					forward(tree)
+				},
+			}
+		}),
+	})
+
+	// The target clamps an accepted InitialRcvWnd to its maximum and reports the clamped value.
+	Register(Fault{
+		Name:   "clamps-accepted-initial-rcv-wnd",
+		Breaks: []*rules.Rule{rules.TargetNeverChangesCachedVariables},
+		Wrap: With(stOnBlocks(func(b *ndis.MiniportOffloadBlockList) {
+			if b.TCPCached != nil && b.TCPCached.InitialRcvWnd > 1048576 {
+				b.TCPCached.InitialRcvWnd = 1048576
+			}
+		}, OpQuery)),
+	})
+
+	// The target clamps an accepted PathMtu to its maximum and reports the clamped value.
+	Register(Fault{
+		Name:   "clamps-accepted-path-mtu",
+		Breaks: []*rules.Rule{rules.TargetNeverChangesCachedVariables},
+		Wrap: With(stOnBlocks(func(b *ndis.MiniportOffloadBlockList) {
+			if b.PathCached != nil && b.PathCached.PathMTU > 9000 {
+				b.PathCached.PathMTU = 9000
+			}
+		}, OpQuery)),
+	})
+
+	// X. ReceiveBacklogSize reports 0 even while buffered receive data is held.
+	Register(Fault{
+		Name:   "query-reports-zero-receive-backlog-with-buffered-data",
+		Breaks: []*rules.Rule{rules.UnsupportedReceiveBacklogIsAllOnes},
+		Wrap: With(stEdits(func(d *ndis.TCPOffloadStateDelegated) {
+			if d.ReceiveBacklogSize != ndis.BacklogNotSupported {
+				d.ReceiveBacklogSize = 0
+			}
+		}, OpQuery)),
+	})
+}

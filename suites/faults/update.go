@@ -318,3 +318,243 @@ func copyTree(b *ndis.MiniportOffloadBlockList) *ndis.MiniportOffloadBlockList {
 	c.NextBlock, c.DependentBlockList = copyTree(b.NextBlock), copyTree(b.DependentBlockList)
 	return &c
 }
+
+// Faults found by red-teaming the specs of this group: each a defect a driver author could
+// plausibly ship, caught once the specs were strengthened where the pages allow.
+func init() {
+	// Query returns the cached values offloaded, ignoring updates.
+	Register(Fault{
+		Name:   "query-reports-cached-as-offloaded",
+		Breaks: []*rules.Rule{rules.UpdateCopiesCachedValues},
+		Wrap: With(func() Hooks {
+			r := newSTOffloadLog()
+			return Hooks{Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+				switch op {
+				case OpInitiate:
+					r.record(tree)
+				case OpQuery:
+					r.mu.Lock()
+					for _, b := range ndis.Blocks(tree) {
+						if v, ok := r.cached[b.Context()]; ok && b.Role() == ndis.RoleLinker {
+							queryPutBack(b.NeighborCached, v.nca)
+							queryPutBack(b.PathCached, v.pca)
+							queryPutBack(b.TCPCached, v.tca)
+						}
+					}
+					r.mu.Unlock()
+				}
+				forward(tree)
+			}}
+		}),
+	})
+
+	// Update applies the cached state of the first block of each NextBlock list only.
+	Register(Fault{
+		Name:   "update-applies-only-first-sibling",
+		Breaks: []*rules.Rule{rules.UpdateCopiesCachedValues, rules.UpdateSuccessMeaning},
+		Wrap: With(func() Hooks {
+			var mu sync.Mutex
+			var later map[*ndis.MiniportOffloadBlockList]bool
+			inner := swapOnUpdate(func(b *ndis.MiniportOffloadBlockList) func() {
+				mu.Lock()
+				l := later[b]
+				mu.Unlock()
+				if !l {
+					return nil
+				}
+				nc, pc, tc := b.NeighborCached, b.PathCached, b.TCPCached
+				b.NeighborCached, b.PathCached, b.TCPCached = nil, nil, nil
+				return func() { b.NeighborCached, b.PathCached, b.TCPCached = nc, pc, tc }
+			})()
+			h := inner.Handler
+			inner.Handler = func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+				mu.Lock()
+				later = stLaterSiblings(tree)
+				mu.Unlock()
+				return h(op, tree, call)
+			}
+			return inner
+		}),
+	})
+
+	// Update writes PARTIAL_SUCCESS into placeholders.
+	Register(Fault{
+		Name:   "update-writes-partial-success-into-placeholder",
+		Breaks: []*rules.Rule{rules.UpdateStatusSuccessOrFailure},
+		Wrap: With(onCompletion(OpUpdate, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.Role() == ndis.RolePlaceholder {
+					b.Status = ndis.StatusOffloadPartialSuccess
+				}
+			}
+			forward(tree)
+		})),
+	})
+
+	// Update answers an InitialRcvWnd above the limit with the initiate resource status.
+	Register(Fault{
+		Name:   "update-writes-rcv-window-status",
+		Breaks: []*rules.Rule{rules.UpdateStatusSuccessOrFailure},
+		Wrap: With(onCompletion(OpUpdate, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.TCPCached != nil && b.TCPCached.InitialRcvWnd > 1048576 {
+					b.Status = ndis.StatusOffloadTCPRcvWindow
+				}
+			}
+			forward(tree)
+		})),
+	})
+
+	// Update ignores cached state of blocks under a placeholder.
+	Register(Fault{
+		Name:   "update-ignores-cached-under-placeholder",
+		Breaks: []*rules.Rule{rules.UpdateSuccessMeaning},
+		Wrap: With(func() Hooks {
+			var mu sync.Mutex
+			var under map[*ndis.MiniportOffloadBlockList]bool
+			inner := swapOnUpdate(func(b *ndis.MiniportOffloadBlockList) func() {
+				mu.Lock()
+				u := under[b]
+				mu.Unlock()
+				if !u {
+					return nil
+				}
+				nc, pc, tc := b.NeighborCached, b.PathCached, b.TCPCached
+				b.NeighborCached, b.PathCached, b.TCPCached = nil, nil, nil
+				return func() { b.NeighborCached, b.PathCached, b.TCPCached = nc, pc, tc }
+			})()
+			h := inner.Handler
+			inner.Handler = func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+				u := map[*ndis.MiniportOffloadBlockList]bool{}
+				var mark func(b *ndis.MiniportOffloadBlockList, below bool)
+				mark = func(b *ndis.MiniportOffloadBlockList, below bool) {
+					for _, s := range b.Siblings() {
+						u[s] = below
+						if s.DependentBlockList != nil {
+							mark(s.DependentBlockList, below || s.Role() == ndis.RolePlaceholder)
+						}
+					}
+				}
+				mark(tree, false)
+				mu.Lock()
+				under = u
+				mu.Unlock()
+				return h(op, tree, call)
+			}
+			return inner
+		}),
+	})
+
+	// A stand-alone TCP update is applied to the newest connection.
+	Register(Fault{
+		Name:   "update-stand-alone-applies-to-newest-connection",
+		Breaks: []*rules.Rule{rules.ConcurrentUpdatesOfDistinctObjects},
+		Wrap: With(func() Hooks {
+			r := newSTOffloadLog()
+			var mu sync.Mutex
+			orig := map[*ndis.MiniportOffloadBlockList]*ndis.Context{}
+			return Hooks{
+				Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+					if op == OpUpdate && tree.Layer() == ndis.LayerTCP && tree.NextBlock == nil && tree.Role() == ndis.RoleLinker {
+						r.mu.Lock()
+						last := r.lastTCP
+						r.mu.Unlock()
+						mu.Lock()
+						orig[tree] = tree.MiniportOffloadContext
+						mu.Unlock()
+						tree.MiniportOffloadContext = &last
+					}
+					return call(tree)
+				},
+				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+					switch op {
+					case OpInitiate:
+						r.record(tree)
+					case OpUpdate:
+						mu.Lock()
+						if p, ok := orig[tree]; ok {
+							tree.MiniportOffloadContext = p
+							delete(orig, tree)
+						}
+						mu.Unlock()
+					}
+					forward(tree)
+				},
+			}
+		}),
+	})
+
+	// Terminating a neighbor that had paths at initiate fails, relinked or not.
+	Register(Fault{
+		Name:   "terminate-refuses-neighbor-that-had-paths",
+		Breaks: []*rules.Rule{rules.RelinkedPathsLeaveOldNeighbor},
+		Wrap: With(func() Hooks {
+			r := newSTOffloadLog()
+			return Hooks{Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+				switch op {
+				case OpInitiate:
+					r.record(tree)
+				case OpTerminate:
+					if tree.Layer() == ndis.LayerNeighbor && tree.DependentBlockList == nil && tree.NextBlock == nil {
+						r.mu.Lock()
+						for _, n := range r.parent {
+							if n == tree.Context() {
+								tree.Status = ndis.StatusFailure
+							}
+						}
+						r.mu.Unlock()
+					}
+				}
+				forward(tree)
+			}}
+		}),
+	})
+
+	// A relink moves only the first path under the new neighbor block; the others stay
+	// linked to their old neighbor and go with it when it is terminated.
+	Register(Fault{
+		Name:   "update-relinks-only-first-path",
+		Breaks: []*rules.Rule{rules.RelinkedPathsLeaveOldNeighbor},
+		Wrap: With(func() Hooks {
+			r := newSTOffloadLog()
+			lost := newLostObjects()
+			return Hooks{Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+				switch op {
+				case OpInitiate:
+					r.record(tree)
+				case OpUpdate:
+					lost.rewrite(tree)
+					r.mu.Lock()
+					for _, b := range ndis.Blocks(tree) {
+						if b.Layer() == ndis.LayerNeighbor && b.Role() == ndis.RoleLinker && b.DependentBlockList != nil && b.DependentBlockList.Role() == ndis.RoleLinker {
+							r.parent[b.DependentBlockList.Context()] = b.Context()
+						}
+					}
+					r.mu.Unlock()
+				case OpTerminate:
+					lost.rewrite(tree)
+					r.mu.Lock()
+					for _, b := range ndis.Blocks(tree) {
+						if b.Layer() != ndis.LayerNeighbor || b.Role() != ndis.RoleLinker || b.Status != ndis.StatusSuccess {
+							continue
+						}
+						for p, n := range r.parent {
+							if n == b.Context() {
+								lost.mark(p)
+								for c, pp := range r.parent {
+									if pp == p {
+										lost.mark(c)
+									}
+								}
+							}
+						}
+					}
+					r.mu.Unlock()
+				case OpQuery:
+					lost.rewrite(tree)
+				}
+				forward(tree)
+			}}
+		}),
+	})
+}
