@@ -696,3 +696,46 @@ func initiateWithInfo(rewrite func(target.Info, *ndis.MiniportOffloadBlockList))
 		return w
 	}
 }
+
+// keepsHostBufferedData is a target that keeps a pointer to the host's BufferedData instead of
+// copying the bytes, and hands that buffer back at terminate.
+func keepsHostBufferedData() Hooks {
+	var mu sync.Mutex
+	given := map[*ndis.MiniportOffloadBlockList]*ndis.NetBufferList{}
+	kept := map[ndis.Context]*ndis.NetBufferList{}
+	return Hooks{
+		Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+			if op == OpInitiate {
+				mu.Lock()
+				for _, b := range ndis.Blocks(tree) {
+					if b.TCPDelegated != nil && b.TCPDelegated.BufferedData != nil {
+						given[b] = b.TCPDelegated.BufferedData
+					}
+				}
+				mu.Unlock()
+			}
+			return call(tree)
+		},
+		Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			mu.Lock()
+			for _, b := range ndis.Blocks(tree) {
+				switch {
+				case op == OpInitiate && given[b] != nil && b.Context() != 0:
+					kept[b.Context()] = given[b]
+				case op == OpTerminate && b.TCPDelegated != nil && b.TCPDelegated.BufferedData != nil && kept[b.Context()] != nil:
+					b.TCPDelegated.BufferedData = kept[b.Context()]
+				}
+			}
+			mu.Unlock()
+			forward(tree)
+		},
+	}
+}
+
+func init() {
+	Register(Fault{
+		Name:   "keeps-the-host-buffered-receive-data-buffer",
+		Breaks: []*rules.Rule{rules.InitiateCopiesBufferedReceiveData},
+		Wrap:   With(keepsHostBufferedData),
+	})
+}

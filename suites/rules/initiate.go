@@ -90,10 +90,10 @@ var (
 		Level:         Must,
 		Text:          "Before completing the initiate, the target copies the receive data that TCP_OFFLOAD_STATE_DELEGATED.BufferedData points to into a buffer of its own.",
 		Sources:       []string{pgInitHandler, pgInitBuffered},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpInitiate},
 		Layers:        []string{LayerTCP},
-		Note:          "The copy only shows when the data is delivered later (MiniportTcpOffloadReceive / NdisTcpOffloadReceiveHandler) after the host freed or poisoned its buffer (INIT-024).",
+		Note:          "The host overwrites its buffer after the initiate completes (it may free it, INIT-024); the bytes handed back in BufferedData at terminate must still be the original ones. Delivery through the receive path shows it too, later.",
 	})
 
 	// InitiateWritesContextForOffloadedState: the PVOID goes into *MiniportOffloadContext.
@@ -115,7 +115,7 @@ var (
 		Sources:       []string{pgInitHandler},
 		Observability: Observable,
 		Ops:           []string{OpInitiate},
-		Note:          "The handler page says 'should not'. Applies to every block carrying a failure status (INIT-046).",
+		Note:          "The handler page says 'should not'. Applies to new-offload blocks with a failure status (INIT-046); a linker's slot already holds a PVOID and stays untouched either way.",
 	})
 
 	// InitiateCompletionSamePointer: the tree comes back through the same pointer.
@@ -437,7 +437,7 @@ var (
 		Level:         May,
 		Text:          "The target may start processing receive segments of a connection as soon as the state objects that connection needs are offloaded, before the initiate completes.",
 		Sources:       []string{pgInitEvents},
-		Observability: NeedsWire,
+		Observability: Permission,
 		Ops:           []string{OpInitiate},
 		Layers:        []string{LayerTCP},
 		Note:          "Only segments on the wire and later indications show it.",
@@ -539,7 +539,7 @@ var (
 	InitiateFailureStatusMeansNotOffloaded = Define(Rule{
 		ID:            "INIT-046",
 		Level:         Definition,
-		Text:          "Any initiate status other than SUCCESS and OFFLOAD_PARTIAL_SUCCESS means the block's state was not offloaded; the host keeps that state as its own.",
+		Text:          "On a block that carried new state, any initiate status other than SUCCESS and OFFLOAD_PARTIAL_SUCCESS means that state was not offloaded; the host keeps it as its own.",
 		Sources:       []string{pgInitStatus, pgInitBlockList, pgInit8021Q, pgInitPartial},
 		Observability: HostObligation,
 		Ops:           []string{OpInitiate},

@@ -590,13 +590,13 @@ var (
 	// OperationsAllowedInAnyState: query/update/invalidate/terminate regardless of State.
 	OperationsAllowedInAnyState = Define(Rule{
 		ID:            "STATE-050",
-		Level:         May,
-		Text:          "The host may query, update, invalidate or terminate an offloaded TCP connection whatever its State, and the target processes each such request in every State.",
+		Level:         Must,
+		Text:          "The target completes a query, update, invalidate or terminate of an offloaded TCP connection, with a status in every block, whatever State the connection is in.",
 		Sources:       []string{statePgTCPDelegated},
 		Observability: Observable,
 		Ops:           []string{OpQuery, OpUpdate, OpInvalidate, OpTerminate},
 		Layers:        []string{LayerTCP},
-		Note:          "Checked: for connections offloaded in each allowed State, every operation completes with a status in every block; SUCCESS is not required here.",
+		Note:          "The page lets the host issue these in any State (a host permission); the target's duty to handle them then follows. Checked: for connections offloaded in each allowed State, every operation completes with a status in every block; SUCCESS is not required here.",
 	})
 
 	// DelegatedFlagsReserved: Flags of the delegated structure.
@@ -738,7 +738,7 @@ var (
 		Observability: Observable,
 		Ops:           []string{OpInitiate, OpQuery, OpTerminate},
 		Layers:        []string{LayerTCP},
-		Note:          "In C the pointers share storage with the sizes. Checked: a query leaves SendDataHead/SendDataTail/BufferedData NULL; at terminate only the pointers are read.",
+		Note:          "In C the pointers share storage with the sizes (a union), so a C adapter maps the query's sizes and the initiate/terminate pointers onto the same bytes. In the model they are separate fields: a query leaves the pointer fields NULL; at terminate only the pointers are read.",
 	})
 
 	// SendBacklogSizeMeaning: what SendBacklogSize is.
@@ -769,7 +769,7 @@ var (
 		Level:         May,
 		Text:          "Besides answering queries with it, the target may announce a changed send backlog size through NdisTcpOffloadEventHandler.",
 		Sources:       []string{statePgTCPDelegated},
-		Observability: NeedsDataPath,
+		Observability: Permission,
 		Layers:        []string{LayerTCP},
 		Conflict:      "CONFLICT-STATE-07",
 		Note:          "An event indication (TcpIndicateSendBacklogChange).",

@@ -128,7 +128,7 @@ var (
 		Level:         May,
 		Text:          "A driver receiving a structure with an NDIS_OBJECT_HEADER may check Header.Revision at run time and handle the structure version that revision denotes.",
 		Sources:       []string{treePgObjectHeader},
-		Observability: Internal,
+		Observability: Permission,
 		Note:          "Internal choice of the target; only one block-list layout exists.",
 	})
 
@@ -199,7 +199,7 @@ var (
 		Level:         May,
 		Text:          "The target may represent offloaded state as it likes, e.g. one inverted tree per neighbor linked through the PVOIDs it issued, no neighbor-to-neighbor links, direct TCP lookup on receive.",
 		Sources:       []string{treePgInternalTrees},
-		Observability: Internal,
+		Observability: Permission,
 		Conflict:      "CONFLICT-TREE-07",
 		Note:          "The page calls its description an example, not a prescription.",
 	})
@@ -462,7 +462,7 @@ var (
 		Level:         May,
 		Text:          "The target may place an offload context area in host memory or in NIC memory.",
 		Sources:       []string{treePgContextArea, treePgStoring},
-		Observability: Internal,
+		Observability: Permission,
 		Note:          "The PVOID is opaque to the host.",
 	})
 
@@ -599,7 +599,7 @@ var (
 		Level:         May,
 		Text:          "The target may use MiniportReserved for its own purposes, such as queuing the block's offload state.",
 		Sources:       []string{treePgBlockList},
-		Observability: Internal,
+		Observability: Permission,
 		Note:          "Any content is allowed; the host ignores it.",
 	})
 
@@ -618,7 +618,7 @@ var (
 		Level:         May,
 		Text:          "The target may use Scratch for internal tracking.",
 		Sources:       []string{treePgBlockList},
-		Observability: Internal,
+		Observability: Permission,
 		Note:          "Any content is allowed.",
 	})
 
