@@ -41,12 +41,12 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			Expect(out.Event.Tree).To(BeIdenticalTo(tree), harness.Because(rules.InitiateCompletionSamePointer, harness.Initiate, ""))
 		})
 
-		It("writes a non-NULL PVOID into MiniportOffloadContext of every block it offloaded", Rule(rules.InitiateWritesContextForOffloadedState), func(ctx SpecContext) {
+		It("writes a non-NULL PVOID into MiniportOffloadContext of every block it offloaded", Rule(rules.TargetWritesContextOnOffload), func(ctx SpecContext) {
 			tree := fixtures.OneConnection()
 			out := s.Initiate(ctx, tree)
 			for _, b := range newOffloads(out) {
 				if offloaded(b.Status) {
-					Expect(b.Context()).NotTo(BeZero(), harness.Because(rules.InitiateWritesContextForOffloadedState, harness.Initiate, out.Path(b)))
+					Expect(b.Context()).NotTo(BeZero(), harness.Because(rules.TargetWritesContextOnOffload, harness.Initiate, out.Path(b)))
 				}
 			}
 		})

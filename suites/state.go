@@ -348,7 +348,7 @@ var _ = Describe("MiniportUpdateOffload", func() {
 	})
 
 	Context("when an update changes KaProbeCount in the TCP cached state structure with the keepalive reset flag set", func() {
-		It("resets the delegated KeepAlive.ProbeCount to zero", Rule(rules.MaxRTRestartResetsKeepaliveProbeCount), func(ctx SpecContext) {
+		It("resets the delegated KeepAlive.ProbeCount to zero", Rule(rules.ResetKeepaliveProbeCount), func(ctx SpecContext) {
 			tree := fixtures.OneConnection()
 			fixtures.KeepAliveRunning(fixtures.TCPBlock(tree), 3, stRunningDelta)
 			flag := stKeepaliveResetFlag()
@@ -356,13 +356,13 @@ var _ = Describe("MiniportUpdateOffload", func() {
 				c.Flags |= flag
 				c.KaProbeCount = 5
 			})
-			Expect(got.KeepAlive.ProbeCount).To(BeZero(), harness.Because(rules.MaxRTRestartResetsKeepaliveProbeCount, harness.Query, path)+
+			Expect(got.KeepAlive.ProbeCount).To(BeZero(), harness.Because(rules.ResetKeepaliveProbeCount, harness.Query, path)+
 				fmt.Sprintf("\nKeepAlive.ProbeCount was 3 at offload; the update set %s and changed KaProbeCount", stFlagName(flag)))
 		})
 	})
 
 	Context("when an update changes KaTimeout and KaInterval in the TCP cached state structure with the keepalive reset flag set", func() {
-		It("restarts KeepAlive.TimeoutDelta, so that it is above its running value and not above the new KaTimeout", Rule(rules.MaxRTRestartResetsKeepaliveTimeout), func(ctx SpecContext) {
+		It("restarts KeepAlive.TimeoutDelta, so that it is above its running value and not above the new KaTimeout", Rule(rules.ResetKeepaliveTimeoutDelta), func(ctx SpecContext) {
 			tree := fixtures.OneConnection()
 			fixtures.KeepAliveRunning(fixtures.TCPBlock(tree), 0, stRunningDelta)
 			flag := stKeepaliveResetFlag()
@@ -371,7 +371,7 @@ var _ = Describe("MiniportUpdateOffload", func() {
 				c.Flags |= flag
 				c.KaTimeout, c.KaInterval = newTimeout, newInterval
 			})
-			because := harness.Because(rules.MaxRTRestartResetsKeepaliveTimeout, harness.Query, path) +
+			because := harness.Because(rules.ResetKeepaliveTimeoutDelta, harness.Query, path) +
 				fmt.Sprintf("\nKeepAlive.TimeoutDelta was %d ticks before the update, which set %s and KaTimeout %d", stRunningDelta, stFlagName(flag), newTimeout)
 			Expect(got.KeepAlive.TimeoutDelta).To(BeNumerically(">", stRunningDelta), because)
 			Expect(got.KeepAlive.TimeoutDelta).To(BeNumerically("<=", newTimeout), because)

@@ -547,7 +547,7 @@ var _ = Describe("MiniportUpdateOffload", func() {
 	})
 
 	Context("when the host queries cached variables after initiate, after an update and over a pause", func() {
-		It("returns the TCPCached, PathCached and NeighborCached values the host last supplied", Rule(rules.TargetKeepsHostCachedValues), func(ctx SpecContext) {
+		It("returns the TCPCached, PathCached and NeighborCached values the host last supplied", Rule(rules.TargetNeverChangesCachedVariables), func(ctx SpecContext) {
 			initiated := fixtures.OneConnection()
 			s.MustInitiate(ctx, initiated)
 			By("querying after initiate")
@@ -568,13 +568,13 @@ var _ = Describe("MiniportUpdateOffload", func() {
 			for _, b := range ndis.Blocks(supplied) {
 				b.Status = ndis.StatusSuccess // compare every block, as if updated
 			}
-			updCompareCached(Default, rules.TargetKeepsHostCachedValues, supplied, s.Query(ctx, fixtures.ReferenceTree(initiated, fixtures.AllClasses)).Tree)
+			updCompareCached(Default, rules.TargetNeverChangesCachedVariables, supplied, s.Query(ctx, fixtures.ReferenceTree(initiated, fixtures.AllClasses)).Tree)
 			By("updating, then querying over a pause")
 			update := fixtures.UpdateTree(initiated, updNewCached(0))
-			updExpectLegal(rules.TargetKeepsHostCachedValues, s.Update(ctx, update)) // a FAILURE block is not compared
+			updExpectLegal(rules.TargetNeverChangesCachedVariables, s.Update(ctx, update)) // a FAILURE block is not compared
 			Consistently(func(g Gomega) {
 				q := s.Query(ctx, fixtures.ReferenceTree(update, fixtures.AllClasses))
-				updCompareCached(g, rules.TargetKeepsHostCachedValues, update, q.Tree)
+				updCompareCached(g, rules.TargetNeverChangesCachedVariables, update, q.Tree)
 			}).WithContext(ctx).WithTimeout(150 * time.Millisecond).WithPolling(50 * time.Millisecond).Should(Succeed())
 			updTerminateAll(ctx, s, initiated)
 		})

@@ -6,6 +6,7 @@ package faults
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/ndis-chimney/conformance/suites/config"
@@ -32,6 +33,7 @@ func Register(f Fault) *Fault {
 	if _, dup := registry[f.Name]; dup {
 		panic(fmt.Sprintf("fault %q registered twice", f.Name))
 	}
+	f.Breaks = slices.Compact(f.Breaks) // rules merged in the catalog may be named twice
 	p := &f
 	registry[f.Name] = p
 	return p

@@ -97,7 +97,7 @@ func init() {
 
 	Register(Fault{
 		Name:   "leaves-connection-context-null",
-		Breaks: []*rules.Rule{rules.InitiateWritesContextForOffloadedState},
+		Breaks: []*rules.Rule{rules.TargetWritesContextOnOffload},
 		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
 			for _, b := range ndis.Blocks(tree) {
 				if b.Layer() == ndis.LayerTCP && b.MiniportOffloadContext != nil && offloadedStatus(b.Status) {

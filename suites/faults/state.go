@@ -95,8 +95,8 @@ func init() {
 	})
 	Register(Fault{
 		Name: "query-reports-keepalive-as-offloaded",
-		Breaks: []*rules.Rule{rules.KeepAliveRestartFlagRestartsTimer, rules.MaxRTRestartResetsKeepaliveProbeCount,
-			rules.MaxRTRestartResetsKeepaliveTimeout},
+		Breaks: []*rules.Rule{rules.KeepAliveRestartFlagRestartsTimer, rules.ResetKeepaliveProbeCount,
+			rules.ResetKeepaliveTimeoutDelta},
 		Wrap: With(stAsOffloaded(func(d *ndis.TCPOffloadStateDelegated, offloaded ndis.TCPOffloadStateDelegated) {
 			d.KeepAlive = offloaded.KeepAlive
 		})),
@@ -483,7 +483,7 @@ func init() {
 	// The keepalive reset uses the KaTimeout from before the update.
 	Register(Fault{
 		Name:   "keepalive-reset-uses-old-ka-timeout",
-		Breaks: []*rules.Rule{rules.MaxRTRestartResetsKeepaliveTimeout},
+		Breaks: []*rules.Rule{rules.ResetKeepaliveTimeoutDelta},
 		Wrap: With(func() Hooks {
 			var mu sync.Mutex
 			old := map[ndis.Context]uint32{}

@@ -129,7 +129,7 @@ func init() {
 
 	Register(Fault{
 		Name:   "query-changes-cached-ttl",
-		Breaks: []*rules.Rule{rules.TargetKeepsHostCachedValues},
+		Breaks: []*rules.Rule{rules.TargetNeverChangesCachedVariables},
 		Wrap: With(onCompletion(OpQuery, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
 			for _, b := range ndis.Blocks(tree) {
 				if b.TCPCached != nil {

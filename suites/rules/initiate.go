@@ -96,17 +96,6 @@ var (
 		Note:          "The host overwrites its buffer after the initiate completes (it may free it, INIT-024); the bytes handed back in BufferedData at terminate must still be the original ones. Delivery through the receive path shows it too, later.",
 	})
 
-	// InitiateWritesContextForOffloadedState: the PVOID goes into *MiniportOffloadContext.
-	InitiateWritesContextForOffloadedState = Define(Rule{
-		ID:            "INIT-008",
-		Level:         Must,
-		Text:          "For each state object it offloads, the target writes a non-NULL PVOID referencing that object's offload context area into the location MiniportOffloadContext points to.",
-		Sources:       []string{pgInitHandler, pgInitBlockList},
-		Observability: Observable,
-		Ops:           []string{OpInitiate},
-		Note:          "Non-NULL because a NULL references no context area and reads as 'not offloaded'. Generic context rules (uniqueness, validity while offloaded, use in later operations, NdisOffloadHandle storage) are tree.go rules.",
-	})
-
 	// InitiateLeavesContextOnFailure: no context written for state that was not offloaded.
 	InitiateLeavesContextOnFailure = Define(Rule{
 		ID:            "INIT-009",

@@ -7,6 +7,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -138,6 +139,10 @@ func Define(r Rule) *Rule {
 	if _, dup := byID[r.ID]; dup {
 		defErrors = append(defErrors, fmt.Sprintf("rule %s is defined twice", r.ID))
 	}
+	if why, gone := Retired[r.ID]; gone {
+		defErrors = append(defErrors, fmt.Sprintf("rule %s reuses a retired ID (%s)", r.ID, why))
+	}
+	p.Sources = slices.Compact(slices.Sorted(slices.Values(r.Sources))) // one page once, whichever file named it
 	byID[r.ID] = p
 	catalog = append(catalog, p)
 	return p

@@ -90,7 +90,7 @@ var (
 		ID:            "STATE-006",
 		Level:         Must,
 		Text:          "The host owns and maintains cached variables; whenever one changes, the host requests an update so that the target gets the new value through MiniportUpdateOffload.",
-		Sources:       []string{statePgNeighborCached, statePgPathCached, statePgTCPCached, statePgClasses},
+		Sources:       []string{statePgNeighborCached, statePgPathCached, statePgTCPCached, statePgClasses, updPgCached, updPgClasses},
 		Observability: HostObligation,
 		Ops:           []string{OpUpdate},
 	})
@@ -100,7 +100,7 @@ var (
 		ID:            "STATE-007",
 		Level:         MustNot,
 		Text:          "The target does not change the value of a cached variable on its own; a cached variable takes a new value only when the host updates it.",
-		Sources:       []string{statePgNeighborCached, statePgPathCached, statePgTCPCached, statePgClasses},
+		Sources:       []string{statePgNeighborCached, statePgPathCached, statePgTCPCached, statePgClasses, updPgCached, updPgClasses, updPgTCPCached},
 		Observability: Observable,
 		Note:          "Checked: cached structures in initiate/update trees come back unchanged, and a query of cached state (allowed by querying-offloaded-state.md) returns exactly the last values offloaded or updated, Flags included.",
 	})
@@ -306,7 +306,7 @@ var (
 		ID:            "STATE-026",
 		Level:         Definition,
 		Text:          "PATH_OFFLOAD_STATE_DELEGATED holds only its OFFLOAD_STATE_HEADER: there are currently no delegated path variables.",
-		Sources:       []string{statePgPathDelegated, statePgObjects, statePgBlockList},
+		Sources:       []string{statePgPathDelegated, statePgObjects, statePgBlockList, treePgBlockList},
 		Observability: HostObligation,
 		Layers:        []string{LayerPath},
 		Note:          "Query and terminate of a path have no variable to write; the suite supplies an 8-byte structure.",
@@ -474,32 +474,6 @@ var (
 		Observability: NeedsWire,
 		Note:          "Visible only in sent frames.",
 		Layers:        []string{LayerTCP},
-	})
-
-	// MaxRTRestartResetsKeepaliveProbeCount: keepalive counter reset on KaProbeCount update.
-	MaxRTRestartResetsKeepaliveProbeCount = Define(Rule{
-		ID:            "STATE-041",
-		Level:         Must,
-		Text:          "While a connection's TCP_FLAG_MAX_RT_RESTART is set, the target resets the delegated KeepAlive.ProbeCount whenever the host updates the cached KaProbeCount.",
-		Sources:       []string{statePgTCPCached, statePgUpdatingCached},
-		Observability: Observable,
-		Ops:           []string{OpUpdate},
-		Layers:        []string{LayerTCP},
-		Conflict:      "CONFLICT-UPD-02",
-		Note:          "Checked by update then query; 'reset' read as zero.",
-	})
-
-	// MaxRTRestartResetsKeepaliveTimeout: keepalive timer reset on KaTimeout/KaInterval update.
-	MaxRTRestartResetsKeepaliveTimeout = Define(Rule{
-		ID:            "STATE-042",
-		Level:         Must,
-		Text:          "While a connection's TCP_FLAG_MAX_RT_RESTART is set, the target resets the delegated KeepAlive.TimeoutDelta whenever the host updates KaTimeout, KaInterval or both.",
-		Sources:       []string{statePgTCPCached, statePgUpdatingCached},
-		Observability: Observable,
-		Ops:           []string{OpUpdate},
-		Layers:        []string{LayerTCP},
-		Conflict:      "CONFLICT-UPD-02",
-		Note:          "Checked by update then query; 'reset' read as the timer restarting, so TimeoutDelta is not above the new KaTimeout and no longer the old running value.",
 	})
 )
 
@@ -843,17 +817,6 @@ var (
 		Text:          "Every offload state variable is constant, cached or delegated; a state object is one instance of all the variables of one layer (neighbor, path or TCP).",
 		Sources:       []string{statePgClasses, statePgObjects},
 		Observability: HostObligation,
-	})
-
-	// StatePerObjectContextArea: where the target keeps state.
-	StatePerObjectContextArea = Define(Rule{
-		ID:            "STATE-072",
-		Level:         Must,
-		Text:          "The target keeps the offloaded state of each state object in a context area specific to that object.",
-		Sources:       []string{statePgObjects},
-		Observability: Internal,
-		Ops:           []string{OpInitiate},
-		Note:          "Memory inside the target; what the host sees of it (the context slot) is the tree rules'.",
 	})
 
 	// LayerClassStructures: which structure carries which state.

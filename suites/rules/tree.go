@@ -72,16 +72,6 @@ var (
 		Note:          "Numeric values 4, 8, 12, 17. Padding between the three structures is not documented (NUMERIC-VALUES 5.3).",
 	})
 
-	// PathDelegatedStateIsEmpty: no delegated path variables.
-	PathDelegatedStateIsEmpty = Define(Rule{
-		ID:            "TREE-006",
-		Level:         Definition,
-		Text:          "There is no delegated path state: PATH_OFFLOAD_STATE_DELEGATED (for IPv4 and IPv6 alike) holds no variables.",
-		Sources:       []string{treePgBlockList},
-		Observability: HostObligation,
-		Note:          "Definition; nothing for a target to fill in a path's delegated structure.",
-	})
-
 	// ResourceStateTypeUnused: TcpOffloadResourceState is never used.
 	ResourceStateTypeUnused = Define(Rule{
 		ID:            "TREE-007",
@@ -429,7 +419,7 @@ var (
 		ID:            "CTX-002",
 		Level:         Must,
 		Text:          "For each new offload block it offloads, the target writes a non-NULL PVOID that references the object's context area into *MiniportOffloadContext before calling NdisMInitiateOffloadComplete.",
-		Sources:       []string{treePgBlockList, treePgOffloadHandle, treePgStoring, treePgInitiateDDI},
+		Sources:       []string{treePgBlockList, treePgOffloadHandle, treePgStoring, treePgInitiateDDI, pgInitHandler, pgInitBlockList},
 		Observability: Observable,
 		Ops:           []string{OpInitiate},
 		Note:          "Non-NULL is stated by the offload-context figure on the storing page. Not writing on failure is an initiate rule.",
@@ -471,7 +461,7 @@ var (
 		ID:            "CTX-006",
 		Level:         Must,
 		Text:          "The target copies the state that follows a new offload block into the object's context area, which holds the offloaded state object.",
-		Sources:       []string{treePgContextArea, treePgStoring, treePgInitiateDDI},
+		Sources:       []string{treePgContextArea, treePgStoring, treePgInitiateDDI, statePgObjects},
 		Observability: Internal,
 		Note:          "Storage is internal; returned values are checked by the query and terminate rules.",
 	})

@@ -469,26 +469,6 @@ var (
 
 // UPD: cached variables and the events that change them.
 var (
-	// HostReportsCachedChanges: the host owns cached variables and tells the target.
-	HostReportsCachedChanges = Define(Rule{
-		ID:            "UPD-040",
-		Level:         Must,
-		Text:          "The host, which owns the cached variables, tells the target of every change in their values through one or more update operations.",
-		Sources:       []string{updPgCached, updPgClasses},
-		Observability: HostObligation,
-		Ops:           []string{OpUpdate},
-	})
-
-	// TargetKeepsHostCachedValues: the target does not change cached values itself.
-	TargetKeepsHostCachedValues = Define(Rule{
-		ID:            "UPD-041",
-		Level:         MustNot,
-		Text:          "The target never changes an offloaded object's cached variables on its own: a query returns the values the host last supplied, at initiate or in a successful update.",
-		Sources:       []string{updPgCached, updPgClasses, updPgTCPCached},
-		Observability: Observable,
-		Ops:           []string{OpInitiate, OpUpdate, OpQuery},
-		Note:          "Checked by querying cached state after initiate, after an update and after a pause.",
-	})
 
 	// HostMayUpdateEveryLayer: neighbor, path and TCP cached variables.
 	HostMayUpdateEveryLayer = Define(Rule{
@@ -529,7 +509,7 @@ var (
 		ID:            "UPD-045",
 		Level:         Must,
 		Text:          "If the connection's cached Flags has TCP_FLAG_MAX_RT_RESTART set, an update of cached KaProbeCount makes the target reset the delegated KeepAlive.ProbeCount.",
-		Sources:       []string{updPgCached, updPgTCPCached},
+		Sources:       []string{updPgCached, updPgTCPCached, statePgTCPCached, statePgUpdatingCached},
 		Observability: Observable,
 		Ops:           []string{OpUpdate, OpQuery},
 		Layers:        []string{LayerTCP},
@@ -542,7 +522,7 @@ var (
 		ID:            "UPD-046",
 		Level:         Must,
 		Text:          "If the connection's cached Flags has TCP_FLAG_MAX_RT_RESTART set, an update of KaTimeout, KaInterval or both makes the target reset the delegated KeepAlive.TimeoutDelta.",
-		Sources:       []string{updPgCached, updPgTCPCached},
+		Sources:       []string{updPgCached, updPgTCPCached, statePgTCPCached, statePgUpdatingCached},
 		Observability: Observable,
 		Ops:           []string{OpUpdate, OpQuery},
 		Layers:        []string{LayerTCP},
