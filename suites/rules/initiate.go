@@ -486,7 +486,8 @@ var (
 		Sources:       []string{pgInitEvents},
 		Observability: NeedsDataPath,
 		Ops:           []string{OpInitiate},
-		Note:          "Status, event and receive indications are not carried by the contract yet.",
+		Note:          "Status, event and receive indications are not carried by the contract yet. The same page requires receive indications to stay possible during an offload (INIT-059); the suite reads this as a recommendation that yields to that duty (CONFLICT-INIT-12).",
+		Conflict:      "CONFLICT-INIT-12",
 	})
 
 	// InitiateImmediatelyDependentDefinition: what "immediately dependent" means.
@@ -686,6 +687,18 @@ var (
 		Conflict:      "CONFLICT-INIT-02",
 		Note:          "The judgement is the target's; the host checks that the status appears only on TCP blocks and that such a block was not offloaded.",
 	})
+
+	// InitiateKeepsReceivingDuringOffload: offloaded connections do not stall.
+	InitiateKeepsReceivingDuringOffload = Define(Rule{
+		ID:            "INIT-059",
+		Level:         Must,
+		Text:          "While an initiate is in progress, the target goes on receiving segments on connections already offloaded and indicating their receive data.",
+		Sources:       []string{pgInitEvents},
+		Observability: NeedsWire,
+		Ops:           []string{OpInitiate},
+		Layers:        []string{LayerTCP},
+		Note:          "Only frames and receive indications show it.",
+	})
 )
 
 var (
@@ -769,5 +782,12 @@ var (
 		Summary: "The placeholders page gives a linker SUCCESS if all dependents were offloaded, PARTIAL_SUCCESS if one or more failed, and FAILURE if all failed; the status pages reserve FAILURE for a block whose own state was not offloaded and give PARTIAL_SUCCESS whenever one or more immediately dependent blocks failed, which includes all of them.",
 		Reading: "Default: the linker-specific table holds; a linker whose immediately dependent blocks all failed gets NDIS_STATUS_FAILURE, one with some (not all) failed gets OFFLOAD_PARTIAL_SUCCESS. With the switch, it gets OFFLOAD_PARTIAL_SUCCESS in both cases.",
 		Switch:  "linkerAllDependentsFailedPartialSuccess",
+	})
+
+	ConflictReceiveIndicationsDuringOffload = DefineConflict(Conflict{
+		ID:      "CONFLICT-INIT-12",
+		Pages:   []string{pgInitEvents},
+		Summary: "The processing-events page requires the target to keep receiving and indicating receive segments while an offload is in progress, then recommends not calling NdisTcpOffloadReceiveHandler (or the status and event indications) while an offload is in progress.",
+		Reading: "The duty (INIT-059) holds for connections already offloaded; the recommendation (INIT-042) is a SHOULD that yields to it, and INIT-038 (nothing for the connections of the pending initiate) is the hard limit. No switch: both rules need the data path.",
 	})
 )
