@@ -88,6 +88,32 @@ func sendOffload(ctx SpecContext, s *harness.Session, tree *ndis.MiniportOffload
 	s.MustInitiate(ctx, tree)
 }
 
+// sendOneListSize is the data length of the single list the second connection of the mixed
+// tree hands over: one list, so that SendDataHead and SendDataTail name the same list.
+const sendOneListSize = 400
+
+// sendOffloadMixed offloads three connections on one path: the first with the lists of
+// sendSizes, the second with one list, the third with no outstanding send data. A target
+// that handles send data right for one shape only (several lists, one list, none, the first
+// connection of a path) is seen on one of them. It returns the tree and its connections.
+func sendOffloadMixed(ctx SpecContext, s *harness.Session) (*ndis.MiniportOffloadBlockList, []*ndis.MiniportOffloadBlockList) {
+	GinkgoHelper()
+	for _, l := range []struct {
+		name  string
+		limit target.Limit
+	}{{"tcpEntries", s.Limits.TCPEntries}, {"transmitBuffers", s.Limits.TransmitBuffers}, {"receiveBuffers", s.Limits.ReceiveBuffers}} {
+		if l.limit.Declared && l.limit.Value < 3 {
+			Skip(fmt.Sprintf("the target declares %s = %d, fewer than the three connections this spec offloads", l.name, l.limit.Value))
+		}
+	}
+	tree := fixtures.ConnectionsOnOnePath(3)
+	conns := sendConnections(tree)
+	fixtures.WithSendData(conns[0], sendSent, sendSizes...)
+	fixtures.WithSendData(conns[1], sendSent, sendOneListSize)
+	s.MustInitiate(ctx, tree)
+	return tree, conns
+}
+
 // sendTerminate terminates everything offloaded for an initiate tree, with the send sequence
 // variables of the delegated structures pre-filled with sendSeqCanary.
 func sendTerminate(ctx SpecContext, s *harness.Session, initiated *ndis.MiniportOffloadBlockList) harness.Outcome {
@@ -181,11 +207,9 @@ var _ = Describe("MiniportTerminateOffload", func() {
 	var s *harness.Session
 	BeforeEach(func() { s = open() })
 
-	Context("when a connection offloaded with three lists of outstanding send data is terminated", func() {
+	Context("when connections offloaded with three lists, one list and no outstanding send data are terminated together", func() {
 		It("has returned every list, send-completed or in NetBufferListChain, by the time it calls NdisMTerminateOffloadComplete", Rule(rules.SendDataNoneLeftAtTerminateCompletion), func(ctx SpecContext) {
-			tree := fixtures.OneConnection()
-			sendOffload(ctx, s, tree)
-			conn := sendConnections(tree)[0]
+			tree, conns := sendOffloadMixed(ctx, s)
 			term := sendTerminate(ctx, s, tree)
 			sendSync(s)
 			// What had come back when the terminate completion arrived: send completions recorded
@@ -201,23 +225,23 @@ var _ = Describe("MiniportTerminateOffload", func() {
 					back[l.List] = true
 				}
 			}
-			for _, e := range s.Ledger.Of(conn) {
-				if e.Owner == harness.OwnedByTarget && !back[e.List] {
-					harness.Failf(rules.SendDataNoneLeftAtTerminateCompletion, harness.Terminate, ndis.PathOf(tree, conn),
-						"%s (#%d of the initiate chain) was neither send-completed nor handed back when NdisMTerminateOffloadComplete was called", e.List, e.Index)
+			for _, conn := range conns {
+				for _, e := range s.Ledger.Of(conn) {
+					if e.Owner == harness.OwnedByTarget && !back[e.List] {
+						harness.Failf(rules.SendDataNoneLeftAtTerminateCompletion, harness.Terminate, ndis.PathOf(tree, conn),
+							"%s (#%d of the initiate chain) was neither send-completed nor handed back when NdisMTerminateOffloadComplete was called", e.List, e.Index)
+					}
 				}
 			}
 		})
 
 		It("returns every list of the initiate chain, through NdisTcpOffloadSendComplete or in NetBufferListChain", Rule(rules.SendDataReturnedAfterSuccessfulOffload), func(ctx SpecContext) {
-			tree := fixtures.OneConnection()
-			sendOffload(ctx, s, tree)
-			conn := sendConnections(tree)[0]
+			tree, _ := sendOffloadMixed(ctx, s)
 			sendTerminate(ctx, s, tree)
 			missing := func() []string {
 				sendSync(s)
 				var out []string
-				for _, e := range s.Ledger.Of(conn) {
+				for _, e := range s.Ledger.All() {
 					switch {
 					case e.Owner != harness.OwnedByTarget:
 					case e.Returns() == 0:
@@ -229,12 +253,11 @@ var _ = Describe("MiniportTerminateOffload", func() {
 				return out
 			}
 			Eventually(missing).WithContext(ctx).WithTimeout(s.Timing.Completion).Should(BeEmpty(),
-				harness.Because(rules.SendDataReturnedAfterSuccessfulOffload, harness.Terminate, ndis.PathOf(tree, conn)))
+				harness.Because(rules.SendDataReturnedAfterSuccessfulOffload, harness.Terminate, ""))
 		})
 
 		It("returns no list twice, neither twice in the same way nor both send-completed and handed back", Rule(rules.SendDataEachNBLReturnedOnce), func(ctx SpecContext) {
-			tree := fixtures.OneConnection()
-			sendOffload(ctx, s, tree)
+			tree, _ := sendOffloadMixed(ctx, s)
 			sendTerminate(ctx, s, tree)
 			sendSync(s)
 			for _, e := range s.Ledger.All() {
@@ -247,8 +270,7 @@ var _ = Describe("MiniportTerminateOffload", func() {
 
 		It("chains back in NetBufferListChain only the NET_BUFFER_LISTs the host handed over", Rule(rules.SendDataHandBackHostNBLs), func(ctx SpecContext) {
 			sendSkipUnlessReturnable()
-			tree := fixtures.OneConnection()
-			sendOffload(ctx, s, tree)
+			tree, _ := sendOffloadMixed(ctx, s)
 			out := sendTerminate(ctx, s, tree)
 			for _, b := range out.After.Blocks {
 				_, unknown := sendHandedBack(s, b)
@@ -261,8 +283,7 @@ var _ = Describe("MiniportTerminateOffload", func() {
 
 		It("links the lists it hands back in NetBufferListChain in their original order", Rule(rules.SendDataHandBackOriginalOrder), func(ctx SpecContext) {
 			sendSkipUnlessReturnable()
-			tree := fixtures.OneConnection()
-			sendOffload(ctx, s, tree)
+			tree, _ := sendOffloadMixed(ctx, s)
 			out := sendTerminate(ctx, s, tree)
 			for _, b := range out.After.Blocks {
 				known, _ := sendHandedBack(s, b)
@@ -277,8 +298,7 @@ var _ = Describe("MiniportTerminateOffload", func() {
 
 		It("sets SendDataHead to the first list of NetBufferListChain and SendDataTail to its last", Rule(rules.SendDataHandBackHeadTail), func(ctx SpecContext) {
 			sendSkipUnlessReturnable()
-			tree := fixtures.OneConnection()
-			sendOffload(ctx, s, tree)
+			tree, _ := sendOffloadMixed(ctx, s)
 			out := sendTerminate(ctx, s, tree)
 			handed := 0
 			for _, b := range out.After.Blocks {
@@ -310,8 +330,7 @@ var _ = Describe("MiniportTerminateOffload", func() {
 			if !sendReadings().MappingAtTerminate {
 				Skip("ginkgo.yml reads CONFLICT-SEND-08 as: the pages give no mapping of SndUna, SndNxt and SndMax onto a handed-back chain")
 			}
-			tree := fixtures.OneConnection()
-			sendOffload(ctx, s, tree)
+			tree, _ := sendOffloadMixed(ctx, s)
 			out := sendTerminate(ctx, s, tree)
 			handed := 0
 			for _, b := range out.After.Blocks {
@@ -354,20 +373,20 @@ var _ = Describe("MiniportTerminateOffload", func() {
 
 		It("writes the connection's current SndUna, SndNxt and SndMax into TCP_OFFLOAD_STATE_DELEGATED", Rule(rules.TerminateHandBackWritesSendSequence), func(ctx SpecContext) {
 			sendSkipUnlessReturnable()
-			tree := fixtures.OneConnection()
-			sendOffload(ctx, s, tree)
+			tree, _ := sendOffloadMixed(ctx, s)
 			out := sendTerminate(ctx, s, tree)
-			total := 0
-			for _, n := range sendSizes {
-				total += n
-			}
 			handed := 0
 			for _, b := range out.After.Blocks {
 				d, ok := sendDelegated(b)
-				if !ok || len(b.Chain) == 0 {
+				known, _ := sendHandedBack(s, b)
+				if !ok || len(known) == 0 {
 					continue
 				}
 				handed++
+				total := 0
+				for _, e := range s.Ledger.Of(known[0].Connection) {
+					total += e.List.DataLength()
+				}
 				// The connection never had other data than the initiate chain, so each of its
 				// current send sequence numbers lies within it.
 				for _, v := range []struct {
@@ -387,11 +406,10 @@ var _ = Describe("MiniportTerminateOffload", func() {
 		})
 	})
 
-	Context("when two connections offloaded with outstanding send data are terminated together", func() {
+	Context("when connections offloaded with several, one and no lists of outstanding send data are terminated together", func() {
 		It("hands each connection's lists back in NetBufferListChain of that connection's own TCP block", Rule(rules.SendDataHandBackOnConnectionBlock), func(ctx SpecContext) {
 			sendSkipUnlessReturnable()
-			tree := fixtures.ConnectionsOnOnePath(2)
-			sendOffload(ctx, s, tree)
+			tree, _ := sendOffloadMixed(ctx, s)
 			out := sendTerminate(ctx, s, tree)
 			for _, b := range out.After.Blocks {
 				known, _ := sendHandedBack(s, b)
@@ -411,6 +429,16 @@ var _ = Describe("MiniportTerminateOffload", func() {
 			s.MustInitiate(ctx, tree)
 			out := sendTerminate(ctx, s, tree)
 			path := ndis.PathOf(tree, sendConnections(tree)[0])
+			b := sendBlockAt(out.After, path)
+			Expect(b.Members.NetBufferListChain).To(BeNil(), harness.Because(rules.TerminateNetBufferListChainNullWithoutSendData, harness.Terminate, path))
+		})
+	})
+
+	Context("when a connection without outstanding send data is terminated beside connections with some", func() {
+		It("sets NetBufferListChain to NULL on the TCP block of the connection that had none", Rule(rules.TerminateNetBufferListChainNullWithoutSendData), func(ctx SpecContext) {
+			tree, conns := sendOffloadMixed(ctx, s)
+			out := sendTerminate(ctx, s, tree)
+			path := ndis.PathOf(tree, conns[2])
 			b := sendBlockAt(out.After, path)
 			Expect(b.Members.NetBufferListChain).To(BeNil(), harness.Because(rules.TerminateNetBufferListChainNullWithoutSendData, harness.Terminate, path))
 		})
@@ -607,6 +635,15 @@ func sendFailOffload(ctx SpecContext, s *harness.Session, c sendFailedOffload) (
 	return conn, out
 }
 
+// sendRoundTrip offloads and terminates another connection after a failed offload: a target
+// that deals with a failed connection's lists later, at its next operation, shows it then.
+func sendRoundTrip(ctx SpecContext, s *harness.Session) {
+	GinkgoHelper()
+	By("offloading and terminating another connection, so that a later change to the failed connection's lists has a chance to show")
+	init := s.MustInitiate(ctx, fixtures.OneConnection())
+	s.MustDo(ctx, harness.Terminate, fixtures.ReferenceTree(init.Tree, fixtures.DelegatedOnly))
+}
+
 func sendFailedEntries() []TableEntry {
 	var out []TableEntry
 	for _, c := range sendFailedOffloads {
@@ -623,6 +660,7 @@ var _ = Describe("MiniportInitiateOffload", func() {
 		func(ctx SpecContext, c sendFailedOffload) {
 			conn, out := sendFailOffload(ctx, s, c)
 			path := out.Path(conn)
+			sendRoundTrip(ctx, s)
 			for _, l := range sendBlockAt(out.After, path).Chain {
 				Expect(l.Status).To(Equal(harness.StatusCanary), harness.Because(rules.FailedInitiateLeavesNBLStatus, harness.Initiate, path)+
 					fmt.Sprintf("\n  %s's Status changed by the time NdisMInitiateOffloadComplete was called", l.List))
@@ -638,6 +676,7 @@ var _ = Describe("MiniportInitiateOffload", func() {
 	DescribeTable("never passes a failed connection's lists to NdisTcpOffloadSendComplete", Rule(rules.FailedInitiateNoSendComplete),
 		func(ctx SpecContext, c sendFailedOffload) {
 			conn, out := sendFailOffload(ctx, s, c)
+			sendRoundTrip(ctx, s)
 			sendSync(s)
 			for _, e := range s.Ledger.Of(conn) {
 				Expect(e.SendCompleted).To(BeZero(), harness.Because(rules.FailedInitiateNoSendComplete, harness.Initiate, out.Path(conn))+

@@ -26,26 +26,42 @@ var _ = Describe("MiniportTerminateOffload", func() {
 		return s.Terminate(ctx, tree)
 	}
 
-	Context("when the host terminates a one-connection tree (terminate completion contract)", func() {
-		It("returns from MiniportTerminateOffload before calling NdisMTerminateOffloadComplete", Rule(rules.TerminateHandlerReturnsBeforeCompletion), func(ctx SpecContext) {
-			out := terminateAll(ctx, fixtures.OneConnection)
+	// The completion contract is checked on every form a terminate tree takes: a target that
+	// keeps it for one shape only (a stand-alone block, NextBlock siblings, several roots,
+	// placeholders, handed-back send data) breaks it all the same.
+	DescribeTable("returns from MiniportTerminateOffload before calling NdisMTerminateOffloadComplete",
+		Rule(rules.TerminateHandlerReturnsBeforeCompletion),
+		func(ctx SpecContext, build func(SpecContext, *harness.Session) *ndis.MiniportOffloadBlockList) {
+			out := s.Terminate(ctx, build(ctx, s))
 			Expect(out.Event.DuringCall).To(BeFalse(), harness.Because(rules.TerminateHandlerReturnsBeforeCompletion, harness.Terminate, ""))
-		})
+		},
+		termContractEntries(),
+	)
 
-		It("passes NdisMTerminateOffloadComplete the OffloadBlockList pointer it was given", Rule(rules.TerminateCompletionSamePointer), func(ctx SpecContext) {
-			out := terminateAll(ctx, fixtures.OneConnection)
+	DescribeTable("passes NdisMTerminateOffloadComplete the OffloadBlockList pointer it was given",
+		Rule(rules.TerminateCompletionSamePointer),
+		func(ctx SpecContext, build func(SpecContext, *harness.Session) *ndis.MiniportOffloadBlockList) {
+			out := s.Terminate(ctx, build(ctx, s))
 			Expect(out.Event.Tree).To(BeIdenticalTo(out.Tree), harness.Because(rules.TerminateCompletionSamePointer, harness.Terminate, ""))
-		})
+		},
+		termContractEntries(),
+	)
 
-		It("calls NdisMTerminateOffloadComplete exactly once", Rule(rules.TerminateCompletesExactlyOnce), func(ctx SpecContext) {
-			out := terminateAll(ctx, fixtures.OneConnection)
+	DescribeTable("calls NdisMTerminateOffloadComplete exactly once",
+		Rule(rules.TerminateCompletesExactlyOnce),
+		func(ctx SpecContext, build func(SpecContext, *harness.Session) *ndis.MiniportOffloadBlockList) {
+			out := s.Terminate(ctx, build(ctx, s))
 			By("offloading and terminating another tree, to give a late second completion time to show")
 			terminateAll(ctx, func() *ndis.MiniportOffloadBlockList { return fixtures.SeveralNeighbors(1) })
 			Expect(s.Host.CompletionsOf(harness.Terminate, out.Tree)).To(HaveLen(1), harness.Because(rules.TerminateCompletesExactlyOnce, harness.Terminate, ""))
-		})
+		},
+		termContractEntries(),
+	)
 
-		It("leaves the tree and its delegated structures unchanged after NdisMTerminateOffloadComplete", Rule(rules.TargetLeavesTerminateTreeAfterCompletion), func(ctx SpecContext) {
-			out := terminateAll(ctx, fixtures.OneConnection)
+	DescribeTable("leaves the tree, its delegated structures and the lists it hands back unchanged after NdisMTerminateOffloadComplete",
+		Rule(rules.TargetLeavesTerminateTreeAfterCompletion),
+		func(ctx SpecContext, build func(SpecContext, *harness.Session) *ndis.MiniportOffloadBlockList) {
+			out := s.Terminate(ctx, build(ctx, s))
 			By("running another offload and terminate, so that a late write has time to happen")
 			terminateAll(ctx, func() *ndis.MiniportOffloadBlockList { return fixtures.SeveralNeighbors(1) })
 			changes := harness.Diff(out.After, harness.Take(out.Tree))
@@ -54,36 +70,39 @@ var _ = Describe("MiniportTerminateOffload", func() {
 				path = changes[0].Path
 			}
 			Expect(changes).To(BeEmpty(), harness.Because(rules.TargetLeavesTerminateTreeAfterCompletion, harness.Terminate, path))
-		})
-	})
+		},
+		termContractEntries(),
+	)
 
-	Context("when a terminate tree holds placeholder blocks", func() {
-		It("writes a Status into every block, placeholders included, before NdisMTerminateOffloadComplete", Rule(rules.TerminateStatusInEveryBlock), func(ctx SpecContext) {
-			init := s.MustInitiate(ctx, fixtures.OneConnection())
-			ref := fixtures.ReferenceTree(init.Tree, fixtures.DelegatedOnly)
-			tcp := ref.DependentBlockList.DependentBlockList
-			tree := fixtures.Under(fixtures.Placeholder(ndis.LayerNeighbor), fixtures.Under(fixtures.Placeholder(ndis.LayerPath), tcp))
-			out := s.Terminate(ctx, tree)
+	DescribeTable("writes a Status into every block, placeholders included, before NdisMTerminateOffloadComplete",
+		Rule(rules.TerminateStatusInEveryBlock),
+		func(ctx SpecContext, build func(SpecContext, *harness.Session) *ndis.MiniportOffloadBlockList) {
+			out := s.Terminate(ctx, build(ctx, s))
 			for _, b := range out.After.Blocks {
 				Expect(b.Members.Status).NotTo(Equal(harness.StatusUnwritten), harness.Because(rules.TerminateStatusInEveryBlock, harness.Terminate, b.Path))
 			}
-		})
-	})
+		},
+		termContractEntries(),
+	)
 
 	DescribeTable("writes only NDIS_STATUS_SUCCESS or NDIS_STATUS_FAILURE into the Status of every block",
 		Rule(rules.TerminateStatusSuccessOrFailure),
-		func(ctx SpecContext, shape func() *ndis.MiniportOffloadBlockList) {
-			out := terminateAll(ctx, shape)
+		func(ctx SpecContext, build func(SpecContext, *harness.Session) *ndis.MiniportOffloadBlockList) {
+			tree := build(ctx, s)
+			termFillDelegated(tree)
+			out := s.Terminate(ctx, tree)
 			for _, b := range out.After.Blocks {
 				Expect(b.Members.Status).To(BeElementOf(ndis.StatusSuccess, ndis.StatusFailure),
 					harness.Because(rules.TerminateStatusSuccessOrFailure, harness.Terminate, b.Path))
 			}
 		},
-		Entry("when the host terminates a one-connection tree", fixtures.OneConnection),
-		Entry("when the host terminates a dual-stack tree", fixtures.DualStack),
-		Entry("when the host terminates three connections on one path", func() *ndis.MiniportOffloadBlockList { return fixtures.ConnectionsOnOnePath(3) }),
-		Entry("when the host terminates two neighbors' trees", func() *ndis.MiniportOffloadBlockList { return fixtures.SeveralNeighbors(2) }),
-		Entry("when the host terminates a connection with outstanding send data", termConnectionWithSendData),
+		Entry("when the host terminates a one-connection tree", termWholeTree(fixtures.OneConnection)),
+		Entry("when the host terminates a dual-stack tree", termWholeTree(fixtures.DualStack)),
+		Entry("when the host terminates three connections on one path", termWholeTree(func() *ndis.MiniportOffloadBlockList { return fixtures.ConnectionsOnOnePath(3) })),
+		Entry("when the host terminates two neighbors' trees", termWholeTree(func() *ndis.MiniportOffloadBlockList { return fixtures.SeveralNeighbors(2) })),
+		Entry("when the host terminates a connection with outstanding send data", termWholeTree(termConnectionWithSendData)),
+		Entry("when the host terminates one stand-alone TCP block", termStandAloneConnection),
+		Entry("when the host terminates a TCP block under placeholder neighbor and path blocks", termConnectionUnderPlaceholders),
 	)
 
 	DescribeTable("writes every delegated variable of each block it completes with NDIS_STATUS_SUCCESS",
@@ -95,6 +114,9 @@ var _ = Describe("MiniportTerminateOffload", func() {
 		Entry("when the host terminates a one-connection tree", fixtures.OneConnection),
 		Entry("when the host terminates an IPv6 connection", fixtures.OneIPv6Connection),
 		Entry("when the host terminates two paths on one neighbor", func() *ndis.MiniportOffloadBlockList { return fixtures.PathsOnOneNeighbor(2) }),
+		Entry("when the host terminates three connections on one path", func() *ndis.MiniportOffloadBlockList { return fixtures.ConnectionsOnOnePath(3) }),
+		Entry("when the host terminates three neighbors' trees", func() *ndis.MiniportOffloadBlockList { return fixtures.SeveralNeighbors(3) }),
+		Entry("when the host terminates a dual-stack tree", fixtures.DualStack),
 		Entry("when the host terminates a connection with outstanding send data", termConnectionWithSendData),
 	)
 
@@ -395,6 +417,18 @@ func termPathWithConnections(ctx SpecContext, s *harness.Session) *ndis.Miniport
 	GinkgoHelper()
 	init := s.MustInitiate(ctx, fixtures.ConnectionsOnOnePath(2))
 	return fixtures.ReferenceTree(init.Tree, fixtures.DelegatedOnly).DependentBlockList
+}
+
+// termContractEntries are the forms of terminate tree the completion contract is checked on.
+func termContractEntries() []TableEntry {
+	return []TableEntry{
+		Entry("when the host terminates a one-connection tree", termReference),
+		Entry("when the host terminates one stand-alone TCP block", termStandAloneConnection),
+		Entry("when the host terminates a TCP block under placeholder neighbor and path blocks", termConnectionUnderPlaceholders),
+		Entry("when the host terminates three connections linked through NextBlock", termWholeTree(func() *ndis.MiniportOffloadBlockList { return fixtures.ConnectionsOnOnePath(3) })),
+		Entry("when the host terminates two neighbors' trees linked through NextBlock", termWholeTree(func() *ndis.MiniportOffloadBlockList { return fixtures.SeveralNeighbors(2) })),
+		Entry("when the host terminates a connection with outstanding send data", termWholeTree(termConnectionWithSendData)),
+	}
 }
 
 // termStateEntries returns one entry per State in which a connection may be offloaded.

@@ -331,3 +331,223 @@ func leavesSendSequenceUnwritten() Hooks {
 		},
 	}
 }
+
+// Faults a driver author ships when send data is right for one shape only: three or more
+// lists, one list, no list, the second connection of a path, a failed connection's lists dealt
+// with at the next operation, a status in the first list of a call only.
+func init() {
+	Register(Fault{
+		Name:   "terminate-swaps-middle-lists-of-three-or-more",
+		Breaks: []*rules.Rule{rules.SendDataHandBackOriginalOrder},
+		Wrap: With(onTerminateBlocks(func(b *ndis.MiniportOffloadBlockList, _ func(*ndis.NetBufferList)) {
+			lists := b.NetBufferListChain.Chain()
+			if len(lists) < 3 {
+				return
+			}
+			sendTake(b)
+			lists[1], lists[2] = lists[2], lists[1]
+			sendSetChain(b, lists)
+		})),
+	})
+	Register(Fault{
+		Name:   "terminate-drops-last-list",
+		Breaks: []*rules.Rule{rules.SendDataNoneLeftAtTerminateCompletion, rules.SendDataReturnedAfterSuccessfulOffload},
+		Wrap: With(onTerminateBlocks(func(b *ndis.MiniportOffloadBlockList, _ func(*ndis.NetBufferList)) {
+			lists := sendTake(b)
+			if len(lists) > 1 {
+				sendSetChain(b, lists[:len(lists)-1])
+			}
+		})),
+	})
+	Register(Fault{
+		Name:   "terminate-send-completes-last-list-and-chains-it",
+		Breaks: []*rules.Rule{rules.SendDataEachNBLReturnedOnce},
+		Wrap: With(onTerminateBlocks(func(b *ndis.MiniportOffloadBlockList, send func(*ndis.NetBufferList)) {
+			lists := b.NetBufferListChain.Chain()
+			if len(lists) == 0 {
+				return
+			}
+			last := lists[len(lists)-1]
+			last.Status = ndis.StatusUploadInProgress
+			send(last) // and the chain keeps it as well
+
+		})),
+	})
+	Register(Fault{
+		Name:   "terminate-chains-every-connection-on-the-first",
+		Breaks: []*rules.Rule{rules.SendDataHandBackOnConnectionBlock},
+		Wrap: With(func() Hooks {
+			return Hooks{Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+				if op == OpTerminate {
+					if conns := sendTCPBlocks(tree); len(conns) >= 2 {
+						var all []*ndis.NetBufferList
+						for _, c := range conns {
+							all = append(all, sendTake(c)...)
+						}
+						if len(all) > 0 {
+							sendSetChain(conns[0], all)
+						}
+					}
+				}
+				forward(tree)
+			}}
+		}),
+	})
+	Register(Fault{
+		Name:   "terminate-empty-chain-on-sibling-connections",
+		Breaks: []*rules.Rule{rules.TerminateNetBufferListChainNullWithoutSendData},
+		Wrap: With(func() Hooks {
+			return Hooks{Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+				if op == OpTerminate {
+					for i, c := range sendTCPBlocks(tree) {
+						if i > 0 && c.NetBufferListChain == nil {
+							c.NetBufferListChain = &ndis.NetBufferList{FirstNetBuffer: &ndis.NetBuffer{}}
+						}
+					}
+				}
+				forward(tree)
+			}}
+		}),
+	})
+	Register(Fault{
+		Name:   "terminate-tail-null-when-one-list",
+		Breaks: []*rules.Rule{rules.SendDataHandBackHeadTail},
+		Wrap: With(onTerminateBlocks(func(b *ndis.MiniportOffloadBlockList, _ func(*ndis.NetBufferList)) {
+			if d := b.TCPDelegated; d != nil && len(b.NetBufferListChain.Chain()) == 1 {
+				d.SendDataTail = nil
+			}
+		})),
+	})
+	Register(Fault{
+		Name:   "terminate-snduna-off-on-second-connection",
+		Breaks: []*rules.Rule{rules.SendDataHandBackSequenceMapping},
+		Wrap: With(func() Hooks {
+			return Hooks{Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+				if op == OpTerminate {
+					for i, c := range sendTCPBlocks(tree) {
+						if d := c.TCPDelegated; i > 0 && d != nil && c.NetBufferListChain != nil {
+							d.SndUna = d.SndUna.Add(1)
+						}
+					}
+				}
+				forward(tree)
+			}}
+		}),
+	})
+	Register(Fault{
+		Name:   "terminate-sndmax-past-one-list-chain",
+		Breaks: []*rules.Rule{rules.SendDataHandBackSequenceMapping, rules.TerminateHandBackWritesSendSequence},
+		Wrap: With(onTerminateBlocks(func(b *ndis.MiniportOffloadBlockList, _ func(*ndis.NetBufferList)) {
+			if d := b.TCPDelegated; d != nil && len(b.NetBufferListChain.Chain()) == 1 {
+				d.SndMax = d.SndMax.Add(0x10000)
+			}
+		})),
+	})
+	Register(Fault{
+		Name:   "send-completes-failed-lists-at-next-terminate",
+		Breaks: []*rules.Rule{rules.FailedInitiateNoSendComplete},
+		Wrap:   With(sendFailedListsAtNextTerminate(false)),
+	})
+	Register(Fault{
+		Name:   "writes-failed-lists-status-at-next-terminate",
+		Breaks: []*rules.Rule{rules.FailedInitiateLeavesNBLStatus},
+		Wrap:   With(sendFailedListsAtNextTerminate(true)),
+	})
+	Register(Fault{
+		Name:   "send-completes-with-status-in-first-list-only",
+		Breaks: []*rules.Rule{rules.SendCompleteWritesStatus},
+		Wrap: With(onTerminateBlocks(func(b *ndis.MiniportOffloadBlockList, send func(*ndis.NetBufferList)) {
+			if lists := sendTake(b); len(lists) > 0 {
+				lists[0].Status = ndis.StatusUploadInProgress
+				send(ndis.LinkNetBufferLists(lists...))
+			}
+		})),
+	})
+	Register(Fault{
+		Name:   "send-completes-middle-failure-in-separate-calls",
+		Breaks: []*rules.Rule{rules.SendCompleteFailRestOfList},
+		Wrap: With(onTerminateBlocks(func(b *ndis.MiniportOffloadBlockList, send func(*ndis.NetBufferList)) {
+			lists := sendTake(b)
+			if len(lists) < 3 {
+				if len(lists) > 0 {
+					sendSetChain(b, lists)
+				}
+				return
+			}
+			if d := b.TCPDelegated; d != nil {
+				n := 0
+				for _, l := range lists {
+					n += l.DataLength()
+				}
+				end := d.SndUna.Add(uint32(n))
+				d.SndUna, d.SndNxt, d.SndMax = end, end, end
+			}
+			sendComplete(lists[:1], ndis.StatusSuccess, send)
+			sendComplete(lists[1:2], ndis.StatusUploadInProgress, send)
+			sendComplete(lists[2:], ndis.StatusSuccess, send)
+		})),
+	})
+	Register(Fault{
+		Name:   "terminate-hands-back-send-data-on-the-path-block",
+		Breaks: []*rules.Rule{rules.SendDataHandBackOnConnectionBlock},
+		Wrap: With(onCompletion(OpTerminate, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			for _, v := range ndis.Walk(tree) {
+				if v.Layer == ndis.LayerPath {
+					var all []*ndis.NetBufferList
+					for _, c := range sendTCPBlocks(v.Block.DependentBlockList) {
+						all = append(all, sendTake(c)...)
+					}
+					if len(all) > 0 {
+						v.Block.NetBufferListChain = ndis.LinkNetBufferLists(all...)
+					}
+				}
+			}
+			forward(tree)
+		})),
+	})
+}
+
+// sendFailedListsAtNextTerminate keeps the lists of connections an initiate failed and, at the
+// next terminate completion, writes their Status (write) or send-completes them.
+func sendFailedListsAtNextTerminate(write bool) func() Hooks {
+	return func() Hooks {
+		var mu sync.Mutex
+		var kept []*ndis.NetBufferList
+		var host target.Host
+		return Hooks{
+			Opened: func(h target.Host) { host = h },
+			Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+				switch op {
+				case OpInitiate:
+					mu.Lock()
+					for _, b := range sendTCPBlocks(tree) {
+						if b.Status != ndis.StatusSuccess {
+							kept = append(kept, b.NetBufferListChain.Chain()...)
+						}
+					}
+					mu.Unlock()
+					forward(tree)
+				case OpTerminate:
+					mu.Lock()
+					lists := kept
+					kept = nil
+					mu.Unlock()
+					if write {
+						for _, l := range lists {
+							l.Status = ndis.StatusFailure
+						}
+					} else if len(lists) > 0 && host != nil {
+						for _, l := range lists {
+							l.Next = nil
+							l.Status = ndis.StatusFailure
+							host.NdisTcpOffloadSendComplete(l)
+						}
+					}
+					forward(tree)
+				default:
+					forward(tree)
+				}
+			},
+		}
+	}
+}

@@ -205,3 +205,230 @@ func termKeepsTCPEntries() Hooks {
 		forward(tree)
 	}}
 }
+
+// Faults of terminate that show on one form of tree only: NextBlock siblings, several roots,
+// a stand-alone block, placeholders, a connection terminated with its path, send data
+// written after the completion.
+func init() {
+	Register(Fault{
+		Name:   "terminate-partial-success-on-tcp-siblings",
+		Breaks: []*rules.Rule{rules.TerminateStatusSuccessOrFailure},
+		Wrap: With(onCompletion(OpTerminate, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			for i, c := range sendTCPBlocks(tree) {
+				if i > 0 {
+					c.Status = ndis.StatusOffloadPartialSuccess
+				}
+			}
+			forward(tree)
+		})),
+	})
+	Register(Fault{
+		Name:   "terminate-leaves-sibling-neighbor-delegated-unwritten",
+		Breaks: []*rules.Rule{rules.TerminateSuccessMeaning},
+		Wrap:   With(termLeavesSiblingNeighborDelegated),
+	})
+	Register(Fault{
+		Name:   "terminate-fails-connections-whose-path-goes-too",
+		Breaks: []*rules.Rule{rules.TerminateAnyObjectOrCombination},
+		Wrap: With(onCompletion(OpTerminate, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			for _, v := range ndis.Walk(tree) {
+				if v.Layer == ndis.LayerPath && v.Block.Role() != ndis.RolePlaceholder {
+					for _, c := range sendTCPBlocks(v.Block.DependentBlockList) {
+						c.Status = ndis.StatusFailure
+					}
+				}
+			}
+			forward(tree)
+		})),
+	})
+	Register(Fault{
+		Name:   "terminate-never-completes-trees-with-siblings",
+		Breaks: []*rules.Rule{rules.TerminateCompletesExactlyOnce},
+		Wrap: With(onCompletion(OpTerminate, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.NextBlock != nil {
+					return
+				}
+			}
+			forward(tree)
+		})),
+	})
+	Register(Fault{
+		Name:   "terminate-completes-stand-alone-block-inside-handler",
+		Breaks: []*rules.Rule{rules.TerminateHandlerReturnsBeforeCompletion},
+		Wrap:   With(termInsideHandlerForStandAlone),
+	})
+	Register(Fault{
+		Name:   "terminate-completes-a-copy-of-multi-root-trees",
+		Breaks: []*rules.Rule{rules.TerminateCompletionSamePointer},
+		Wrap: With(onCompletion(OpTerminate, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			if tree.NextBlock != nil {
+				cp := *tree
+				forward(&cp)
+				return
+			}
+			forward(tree)
+		})),
+	})
+	Register(Fault{
+		Name:   "terminate-writes-handed-back-list-status-later",
+		Breaks: []*rules.Rule{rules.TargetLeavesTerminateTreeAfterCompletion},
+		Wrap: With(onCompletion(OpTerminate, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			var lists []*ndis.NetBufferList
+			for _, c := range sendTCPBlocks(tree) {
+				lists = append(lists, c.NetBufferListChain.Chain()...)
+			}
+			forward(tree)
+			for _, l := range lists {
+				l.Status = ndis.StatusUploadInProgress
+			}
+		})),
+	})
+	Register(Fault{
+		Name:   "terminate-leaves-sibling-status-unwritten",
+		Breaks: []*rules.Rule{rules.TerminateStatusInEveryBlock},
+		Wrap:   With(termLeavesSiblingStatus),
+	})
+	Register(Fault{
+		Name:   "terminate-resources-in-placeholders",
+		Breaks: []*rules.Rule{rules.TerminateStatusSuccessOrFailure},
+		Wrap: With(onCompletion(OpTerminate, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.Role() == ndis.RolePlaceholder {
+					b.Status = ndis.StatusResources
+				}
+			}
+			forward(tree)
+		})),
+	})
+	Register(Fault{
+		Name:   "terminate-leaves-sibling-tcp-delegated-unwritten",
+		Breaks: []*rules.Rule{rules.TerminateSuccessMeaning},
+		Wrap: With(func() Hooks {
+			var mu sync.Mutex
+			given := map[*ndis.TCPOffloadStateDelegated]ndis.TCPOffloadStateDelegated{}
+			return Hooks{
+				Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+					if op == OpTerminate {
+						mu.Lock()
+						for i, c := range sendTCPBlocks(tree) {
+							if i > 0 && c.TCPDelegated != nil {
+								given[c.TCPDelegated] = *c.TCPDelegated
+							}
+						}
+						mu.Unlock()
+					}
+					return call(tree)
+				},
+				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+					if op == OpTerminate {
+						mu.Lock()
+						for _, c := range sendTCPBlocks(tree) {
+							if v, ok := given[c.TCPDelegated]; ok {
+								c.TCPDelegated.RcvNxt, c.TCPDelegated.SsThresh = v.RcvNxt, v.SsThresh
+							}
+						}
+						mu.Unlock()
+					}
+					forward(tree)
+				},
+			}
+		}),
+	})
+}
+
+func termLeavesSiblingNeighborDelegated() Hooks {
+	var mu sync.Mutex
+	given := map[*ndis.NeighborOffloadStateDelegated]uint32{}
+	return Hooks{
+		Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+			if op == OpTerminate {
+				mu.Lock()
+				for b := tree.NextBlock; b != nil; b = b.NextBlock {
+					if b.NeighborDelegated != nil {
+						given[b.NeighborDelegated] = b.NeighborDelegated.NicReachabilityDelta
+					}
+				}
+				mu.Unlock()
+			}
+			return call(tree)
+		},
+		Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			if op == OpTerminate {
+				mu.Lock()
+				for b := tree.NextBlock; b != nil; b = b.NextBlock {
+					if v, ok := given[b.NeighborDelegated]; ok {
+						b.NeighborDelegated.NicReachabilityDelta = v
+					}
+				}
+				mu.Unlock()
+			}
+			forward(tree)
+		},
+	}
+}
+
+func termLeavesSiblingStatus() Hooks {
+	var mu sync.Mutex
+	given := map[*ndis.MiniportOffloadBlockList]ndis.Status{}
+	return Hooks{
+		Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+			if op == OpTerminate {
+				mu.Lock()
+				for _, b := range ndis.Blocks(tree) {
+					if b.NextBlock != nil {
+						given[b.NextBlock] = b.NextBlock.Status
+					}
+				}
+				mu.Unlock()
+			}
+			return call(tree)
+		},
+		Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			if op == OpTerminate {
+				mu.Lock()
+				for _, b := range ndis.Blocks(tree) {
+					if s, ok := given[b]; ok {
+						b.Status = s
+					}
+				}
+				mu.Unlock()
+			}
+			forward(tree)
+		},
+	}
+}
+
+func termInsideHandlerForStandAlone() Hooks {
+	var mu sync.Mutex
+	done := map[*ndis.MiniportOffloadBlockList]chan struct{}{}
+	return Hooks{
+		Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+			if op != OpTerminate || tree.DependentBlockList != nil || tree.NextBlock != nil {
+				return call(tree)
+			}
+			ch := make(chan struct{})
+			mu.Lock()
+			done[tree] = ch
+			mu.Unlock()
+			if err := call(tree); err != nil {
+				return err
+			}
+			select {
+			case <-ch:
+			case <-time.After(time.Second):
+			}
+			return nil
+		},
+		Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+			forward(tree)
+			mu.Lock()
+			ch := done[tree]
+			delete(done, tree)
+			mu.Unlock()
+			if op == OpTerminate && ch != nil {
+				close(ch)
+			}
+		},
+	}
+}
