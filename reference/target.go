@@ -35,6 +35,10 @@ type Config struct {
 	// KeepaliveResetOnKeepAliveRestart: TCP_FLAG_KEEP_ALIVE_RESTART, rather than
 	// TCP_FLAG_MAX_RT_RESTART, makes an update reset the keepalive probe count and timeout.
 	KeepaliveResetOnKeepAliveRestart bool
+	// SendCompleteInitiateData: outstanding send data handed over at initiate is completed
+	// through NdisTcpOffloadSendComplete at terminate (with NDIS_STATUS_UPLOAD_IN_PROGRESS, since
+	// the reference never sends it) instead of being chained back in NetBufferListChain.
+	SendCompleteInitiateData bool
 }
 
 // Target is the reference offload target.

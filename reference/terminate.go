@@ -60,6 +60,13 @@ func (t *Target) handBack(b *ndis.MiniportOffloadBlockList, c *connection) {
 	d := c.delegated
 	d.SendDataHead, d.SendDataTail, d.BufferedData = nil, nil, nil
 	b.NetBufferListChain = nil
+	if n := len(c.sendData); n > 0 && t.cfg.SendCompleteInitiateData {
+		for _, l := range c.sendData {
+			l.Status = ndis.StatusUploadInProgress
+		}
+		t.host.NdisTcpOffloadSendComplete(ndis.LinkNetBufferLists(c.sendData...))
+		c.sendData = nil
+	}
 	if n := len(c.sendData); n > 0 {
 		b.NetBufferListChain = ndis.LinkNetBufferLists(c.sendData...)
 		d.SendDataHead, d.SendDataTail = c.sendData[0], c.sendData[n-1]

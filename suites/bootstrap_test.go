@@ -62,6 +62,7 @@ func referenceFactory(cfg *config.Config) func() (target.Target, error) {
 		LinkerAllFailedPartialSuccess:    in.LinkerAllDependentsFailedPartialSuccess,
 		RootFailureStopsWholeTree:        in.RootFailureStopsWholeTree,
 		KeepaliveResetOnKeepAliveRestart: in.KeepaliveResetFlag == config.ResetOnKeepAliveRestart,
+		SendCompleteInitiateData:         in.InitiateSendDataOnlySendCompleted,
 	}
 	return func() (target.Target, error) { return reference.New(rc), nil }
 }

@@ -43,6 +43,7 @@ func invTerminateFindsAll(ctx SpecContext, s *harness.Session, rule *rules.Rule,
 	GinkgoHelper()
 	term := updTerminateAll(ctx, s, initiated)
 	updExpectAllSuccess(rule, term)
+	s.SyncSendCompletions() // lists completed rather than handed back count as returned too
 	for _, v := range ndis.Walk(initiated) {
 		if v.Layer != ndis.LayerTCP {
 			continue

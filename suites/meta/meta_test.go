@@ -1,7 +1,7 @@
 // Package meta proves the specs can fail: it runs the suite against every fault of
 // suites/faults, selecting the specs of the rules the fault breaks, and requires each of those
-// rules to have a failing spec. The reference passing the same specs is proved by the
-// bootstrap suite itself.
+// rules to have a failing spec. The reference passing the same specs under the default
+// readings is proved by the bootstrap suite itself; here it is proved under the other readings.
 package meta
 
 import (
@@ -27,12 +27,7 @@ func TestEveryFaultIsCaughtByTheSpecsOfTheRulesItBreaks(t *testing.T) {
 		t.Fatal("the fault catalogue is empty")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "suites.test")
-	build := exec.Command("go", "test", "-c", "-o", bin, ".")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the suite: %v\n%s", err, out)
-	}
+	bin := buildSuite(t)
 	var mu sync.Mutex
 	killed := map[string]bool{}
 	// The score is reported once every fault's subtest, running in parallel, has finished.
@@ -117,4 +112,81 @@ func tail(b []byte) string {
 		lines = lines[len(lines)-30:]
 	}
 	return fmt.Sprint(strings.Join(lines, "\n"))
+}
+
+// buildSuite compiles the suite's test binary once for all tests of this package.
+func buildSuite(t *testing.T) string {
+	t.Helper()
+	suiteBinary.once.Do(func() {
+		dir, err := os.MkdirTemp("", "conformance-meta-")
+		if err != nil {
+			suiteBinary.err = err
+			return
+		}
+		suiteBinary.path = filepath.Join(dir, "suites.test")
+		build := exec.Command("go", "test", "-c", "-o", suiteBinary.path, ".")
+		build.Dir = ".."
+		if out, err := build.CombinedOutput(); err != nil {
+			suiteBinary.err = fmt.Errorf("%v\n%s", err, out)
+		}
+	})
+	if suiteBinary.err != nil {
+		t.Fatalf("building the suite: %v", suiteBinary.err)
+	}
+	return suiteBinary.path
+}
+
+var suiteBinary struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if suiteBinary.path != "" {
+		os.RemoveAll(filepath.Dir(suiteBinary.path))
+	}
+	os.Exit(code)
+}
+
+// TestTheOtherReadingsHoldTogether runs the whole suite against the reference with every
+// interpretation switch of ginkgo.yml set to the reading that is not the default: the
+// reference and the specs must agree on every reading a user can select, not only the default.
+func TestTheOtherReadingsHoldTogether(t *testing.T) {
+	bin := buildSuite(t)
+	data, err := os.ReadFile("../../ginkgo.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	inInterpretations, flipped := false, 0
+	for _, line := range strings.Split(string(data), "\n") {
+		if !strings.HasPrefix(line, " ") && strings.TrimSpace(line) != "" {
+			inInterpretations = strings.HasPrefix(line, "interpretations:")
+		}
+		if inInterpretations {
+			for from, to := range map[string]string{": false": ": true", ": maxRtRestart": ": keepAliveRestart"} {
+				if strings.Contains(line, from) {
+					line = strings.Replace(line, from, to, 1)
+					flipped++
+				}
+			}
+		}
+		out = append(out, line)
+	}
+	if flipped == 0 {
+		t.Fatal("found no interpretation switch to flip in ginkgo.yml")
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "ginkgo.yml")
+	if err := os.WriteFile(cfg, []byte(strings.Join(out, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-config="+cfg)
+	cmd.Dir = ".."
+	if res, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("with the %d other readings, the suite fails against the reference: %v\n%s", flipped, err, tail(res))
+	}
+	t.Logf("the suite passes against the reference under the %d other readings", flipped)
 }
