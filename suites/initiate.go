@@ -120,20 +120,20 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPRcvWindowCondition, harness.Initiate, out.Path(failed)))
 		})
 
-		It("leaves Status of every NET_BUFFER_LIST in that connection's NetBufferListChain unchanged", Rule(rules.InitiateFailedKeepsNblStatus), func(ctx SpecContext) {
+		It("leaves Status of every NET_BUFFER_LIST in that connection's NetBufferListChain unchanged", Rule(rules.FailedInitiateLeavesNBLStatus), func(ctx SpecContext) {
 			out := s.Initiate(ctx, tree)
 			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPRcvWindowCondition, harness.Initiate, out.Path(failed)))
 			for i, l := range lists {
-				Expect(l.Status).To(Equal(harness.StatusCanary), harness.Because(rules.InitiateFailedKeepsNblStatus, harness.Initiate, fmt.Sprintf("%s NetBufferListChain[%d]", out.Path(failed), i)))
+				Expect(l.Status).To(Equal(harness.StatusCanary), harness.Because(rules.FailedInitiateLeavesNBLStatus, harness.Initiate, fmt.Sprintf("%s NetBufferListChain[%d]", out.Path(failed), i)))
 			}
 		})
 
-		It("does not call NdisTcpOffloadSendComplete for that connection's outstanding send data", Rule(rules.InitiateFailedNoSendComplete), func(ctx SpecContext) {
+		It("does not call NdisTcpOffloadSendComplete for that connection's outstanding send data", Rule(rules.FailedInitiateNoSendComplete), func(ctx SpecContext) {
 			out := s.Initiate(ctx, tree)
 			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPRcvWindowCondition, harness.Initiate, out.Path(failed)))
 			for _, c := range s.Host.SendCompletions() {
 				for _, l := range c.Lists {
-					Expect(lists).NotTo(ContainElement(BeIdenticalTo(l)), harness.Because(rules.InitiateFailedNoSendComplete, harness.Initiate, out.Path(failed)))
+					Expect(lists).NotTo(ContainElement(BeIdenticalTo(l)), harness.Because(rules.FailedInitiateNoSendComplete, harness.Initiate, out.Path(failed)))
 				}
 			}
 		})
@@ -164,20 +164,20 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			}
 		})
 
-		It("leaves Status of every NET_BUFFER_LIST in the NetBufferListChain of the connection it did not offload unchanged", Rule(rules.InitiateFailedKeepsNblStatus), func(ctx SpecContext) {
+		It("leaves Status of every NET_BUFFER_LIST in the NetBufferListChain of the connection it did not offload unchanged", Rule(rules.FailedInitiateLeavesNBLStatus), func(ctx SpecContext) {
 			out := s.Initiate(ctx, tree)
 			Expect(offloaded(last.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPEntriesCondition, harness.Initiate, out.Path(last)))
 			for i, l := range lists {
-				Expect(l.Status).To(Equal(harness.StatusCanary), harness.Because(rules.InitiateFailedKeepsNblStatus, harness.Initiate, fmt.Sprintf("%s NetBufferListChain[%d]", out.Path(last), i)))
+				Expect(l.Status).To(Equal(harness.StatusCanary), harness.Because(rules.FailedInitiateLeavesNBLStatus, harness.Initiate, fmt.Sprintf("%s NetBufferListChain[%d]", out.Path(last), i)))
 			}
 		})
 
-		It("does not call NdisTcpOffloadSendComplete for the outstanding send data of the connection it did not offload", Rule(rules.InitiateFailedNoSendComplete), func(ctx SpecContext) {
+		It("does not call NdisTcpOffloadSendComplete for the outstanding send data of the connection it did not offload", Rule(rules.FailedInitiateNoSendComplete), func(ctx SpecContext) {
 			out := s.Initiate(ctx, tree)
 			Expect(offloaded(last.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPEntriesCondition, harness.Initiate, out.Path(last)))
 			for _, c := range s.Host.SendCompletions() {
 				for _, l := range c.Lists {
-					Expect(lists).NotTo(ContainElement(BeIdenticalTo(l)), harness.Because(rules.InitiateFailedNoSendComplete, harness.Initiate, out.Path(last)))
+					Expect(lists).NotTo(ContainElement(BeIdenticalTo(l)), harness.Because(rules.FailedInitiateNoSendComplete, harness.Initiate, out.Path(last)))
 				}
 			}
 		})

@@ -254,7 +254,7 @@ var _ = Describe("MiniportTerminateOffload", func() {
 	})
 
 	Context("when a connection offloaded with outstanding send data is terminated with its TCP delegated state structure", func() {
-		It("points SendDataHead and SendDataTail at the first and last NET_BUFFER_LIST of the block's NetBufferListChain", Rule(rules.SendDataHeadTailMeaning), func(ctx SpecContext) {
+		It("points SendDataHead and SendDataTail at the first and last NET_BUFFER_LIST of the block's NetBufferListChain", Rule(rules.SendDataHandBackHeadTail), func(ctx SpecContext) {
 			tree := fixtures.OneConnection()
 			fixtures.WithSendData(fixtures.TCPBlock(tree), 100, 100, 200, 300)
 			out := stOffloadThen(ctx, s, harness.Terminate, tree, fixtures.DelegatedOnly)
@@ -265,7 +265,7 @@ var _ = Describe("MiniportTerminateOffload", func() {
 				Skip("the target completed all send data before the terminate, so its NetBufferListChain is NULL and SendDataHead/SendDataTail are not significant")
 			}
 			d := conn.TCPDelegated
-			because := harness.Because(rules.SendDataHeadTailMeaning, harness.Terminate, path)
+			because := harness.Because(rules.SendDataHandBackHeadTail, harness.Terminate, path)
 			Expect(d.SendDataHead).To(BeIdenticalTo(chain[0]), because+"\nSendDataHead must point to the first NET_BUFFER_LIST of NetBufferListChain")
 			Expect(d.SendDataTail).To(BeIdenticalTo(chain[len(chain)-1]), because+"\nSendDataTail must point to the last NET_BUFFER_LIST of NetBufferListChain")
 		})

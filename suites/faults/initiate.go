@@ -121,7 +121,7 @@ func init() {
 
 	Register(Fault{
 		Name:   "writes-send-data-status-of-failed-connections",
-		Breaks: []*rules.Rule{rules.InitiateFailedKeepsNblStatus},
+		Breaks: []*rules.Rule{rules.FailedInitiateLeavesNBLStatus},
 		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
 			for _, b := range failedWithSendData(tree) {
 				for _, l := range b.NetBufferListChain.Chain() {
@@ -133,7 +133,7 @@ func init() {
 
 	Register(Fault{
 		Name:   "send-completes-data-of-failed-connections",
-		Breaks: []*rules.Rule{rules.InitiateFailedNoSendComplete},
+		Breaks: []*rules.Rule{rules.FailedInitiateNoSendComplete},
 		Wrap: With(func() Hooks {
 			var host target.Host
 			return Hooks{
@@ -533,7 +533,7 @@ func init() {
 	// Send data of connections over capacity marked failed in the NET_BUFFER_LIST Status.
 	Register(Fault{
 		Name:   "writes-send-data-status-of-connections-over-capacity",
-		Breaks: []*rules.Rule{rules.InitiateFailedKeepsNblStatus},
+		Breaks: []*rules.Rule{rules.FailedInitiateLeavesNBLStatus},
 		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
 			for _, b := range failedWithSendData(tree) {
 				switch b.Status {
@@ -549,7 +549,7 @@ func init() {
 	// Send data of connections over capacity handed back through NdisTcpOffloadSendComplete.
 	Register(Fault{
 		Name:   "send-completes-data-of-connections-over-capacity",
-		Breaks: []*rules.Rule{rules.InitiateFailedNoSendComplete},
+		Breaks: []*rules.Rule{rules.FailedInitiateNoSendComplete},
 		Wrap: With(func() Hooks {
 			var host target.Host
 			return Hooks{

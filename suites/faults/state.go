@@ -150,7 +150,7 @@ func init() {
 	})
 	Register(Fault{
 		Name:   "terminate-swaps-send-data-head-and-tail",
-		Breaks: []*rules.Rule{rules.SendDataHeadTailMeaning},
+		Breaks: []*rules.Rule{rules.SendDataHandBackHeadTail},
 		Wrap: With(stEdits(func(d *ndis.TCPOffloadStateDelegated) {
 			d.SendDataHead, d.SendDataTail = d.SendDataTail, d.SendDataHead
 		}, OpTerminate)),

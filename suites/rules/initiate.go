@@ -317,30 +317,6 @@ var (
 		Note:          "Ordering of receive indications is data-path. The complete receive order is the delivery algorithm (delivery-algorithm.md, flowcharts), owned elsewhere.",
 	})
 
-	// InitiateFailedKeepsNblStatus: NET_BUFFER_LIST Status untouched on failure.
-	InitiateFailedKeepsNblStatus = Define(Rule{
-		ID:            "INIT-028",
-		Level:         MustNot,
-		Text:          "When an initiate fails for a block, the target does not change Status of any NET_BUFFER_LIST in that block's NetBufferListChain.",
-		Sources:       []string{pgInitPartial, pgInitBlockList},
-		Observability: Observable,
-		Ops:           []string{OpInitiate},
-		Layers:        []string{LayerTCP},
-		Note:          "The page speaks of a failed MiniportInitiateOffload request; the suite applies it to every block carrying a failure status (INIT-046). SendDataHead/SendDataTail mechanics and the success case belong to the outstanding-send rules. Duplicated as SEND-045; merge.",
-	})
-
-	// InitiateFailedNoSendComplete: outstanding send data stays with the host on failure.
-	InitiateFailedNoSendComplete = Define(Rule{
-		ID:            "INIT-029",
-		Level:         MustNot,
-		Text:          "When an initiate fails for a block, the target does not call NdisTcpOffloadSendComplete for the outstanding send data in that block's NetBufferListChain.",
-		Sources:       []string{pgInitPartial, pgInitBlockList},
-		Observability: Observable,
-		Ops:           []string{OpInitiate},
-		Layers:        []string{LayerTCP},
-		Note:          "On success the target completes that data later through NdisTcpOffloadXxxComplete (outstanding-send rules). Duplicated as SEND-046; merge.",
-	})
-
 	// InitiateNoOffloadUnderFailedBlock: a failed block's dependents are not offloaded.
 	InitiateNoOffloadUnderFailedBlock = Define(Rule{
 		ID:            "INIT-030",
@@ -533,7 +509,7 @@ var (
 		Sources:       []string{pgInitStatus, pgInitBlockList, pgInit8021Q, pgInitPartial},
 		Observability: HostObligation,
 		Ops:           []string{OpInitiate},
-		Note:          "The suite never queries, updates, invalidates or terminates an object it got a failure status for. Target-side consequences: INIT-009, INIT-028..031.",
+		Note:          "The suite never queries, updates, invalidates or terminates an object it got a failure status for. Target-side consequences: INIT-009, INIT-030, INIT-031, SEND-045, SEND-046.",
 	})
 
 	// InitiateFailureCondition: FAILURE is for uncategorised causes.

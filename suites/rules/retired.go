@@ -11,4 +11,8 @@ var Retired = map[string]string{
 	"UPD-041":   "merged into STATE-007, the same statement; its specs check STATE-007",
 	"STATE-041": "merged into UPD-045, the same statement; its specs check UPD-045",
 	"STATE-042": "merged into UPD-046, the same statement; its specs check UPD-046",
+	"INIT-028":  "merged into SEND-045, the same statement; its specs check SEND-045",
+	"INIT-029":  "merged into SEND-046, the same statement; its specs check SEND-046",
+	"STATE-061": "merged into SEND-013, which states the target's side of the same definition at terminate",
+	"SEND-043":  "merged into STATE-062, which covers the same members and BufferedData",
 }

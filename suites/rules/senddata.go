@@ -179,7 +179,7 @@ var (
 		ID:            "SEND-013",
 		Level:         Must,
 		Text:          "When handing back send data, the target sets SendDataHead to the list NetBufferListChain points to and SendDataTail to the last list of that chain that carries data.",
-		Sources:       []string{sendPgTerminate, sendPgMapping, sendPgDelegated},
+		Sources:       []string{sendPgTerminate, sendPgMapping, sendPgDelegated, statePgTCPDelegated, statePgObjects},
 		Observability: Observable,
 		Ops:           []string{OpTerminate},
 		Layers:        []string{LayerTCP},
@@ -537,18 +537,6 @@ var (
 		Layers:        []string{LayerTCP},
 		Note:          "The suite sets no expectation on them then, at initiate or at terminate.",
 	})
-
-	// SendDataHeadTailOnlyInitiateTerminate: used in two operations only.
-	SendDataHeadTailOnlyInitiateTerminate = Define(Rule{
-		ID:            "SEND-043",
-		Level:         Definition,
-		Text:          "SendDataHead and SendDataTail are used only in initiate and terminate operations; in other operations their storage is not send-data pointers.",
-		Sources:       []string{sendPgDelegated},
-		Observability: HostObligation,
-		Ops:           []string{OpInitiate, OpTerminate},
-		Layers:        []string{LayerTCP},
-		Note:          "The C union overlays them with SendBacklogSize; the suite reads them only after initiate/terminate.",
-	})
 )
 
 // SEND, the terminate completion and failed initiates.
@@ -571,7 +559,7 @@ var (
 		ID:            "SEND-045",
 		Level:         MustNot,
 		Text:          "When the target fails to offload a TCP block, it does not change the Status member of any NBL in that block's NetBufferListChain.",
-		Sources:       []string{sendPgPartial},
+		Sources:       []string{sendPgPartial, pgInitPartial, pgInitBlockList},
 		Observability: Observable,
 		Ops:           []string{OpInitiate},
 		Layers:        []string{LayerTCP},
@@ -583,7 +571,7 @@ var (
 		ID:            "SEND-046",
 		Level:         MustNot,
 		Text:          "When the target fails to offload a TCP block, it never passes the NBLs of that block's NetBufferListChain to NdisTcpOffloadSendComplete.",
-		Sources:       []string{sendPgPartial},
+		Sources:       []string{sendPgPartial, pgInitPartial, pgInitBlockList},
 		Observability: Observable,
 		Ops:           []string{OpInitiate},
 		Layers:        []string{LayerTCP},

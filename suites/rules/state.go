@@ -691,24 +691,12 @@ var (
 		Note:          "Checked on connections offloaded with keepalive disabled and no outstanding send data (both deltas -1): query and terminate must give -1, not 0.",
 	})
 
-	// SendDataHeadTailMeaning: SendDataHead/SendDataTail.
-	SendDataHeadTailMeaning = Define(Rule{
-		ID:            "STATE-061",
-		Level:         Definition,
-		Text:          "SendDataHead and SendDataTail point to the first and last NET_BUFFER_LIST holding send data in the NetBufferListChain of the block just before the TCP delegated state.",
-		Sources:       []string{statePgTCPDelegated, statePgObjects},
-		Observability: Observable,
-		Ops:           []string{OpInitiate, OpTerminate},
-		Layers:        []string{LayerTCP},
-		Note:          "Both are meaningless when that NetBufferListChain is NULL. How they are used is the outstanding-send-data rules'. Checked at terminate: when the chain is not NULL, SendDataHead and SendDataTail are its first and last list (the spec skips when the target hands back no chain).",
-	})
-
 	// DelegatedUnionMembersByOperation: which overlaid members each operation uses.
 	DelegatedUnionMembersByOperation = Define(Rule{
 		ID:            "STATE-062",
 		Level:         Definition,
 		Text:          "SendDataHead, SendDataTail and BufferedData are used only in initiate and terminate; SendBacklogSize and ReceiveBacklogSize only when the TCP delegated state is queried.",
-		Sources:       []string{statePgTCPDelegated, statePgObjects, statePgNumericValues},
+		Sources:       []string{statePgTCPDelegated, statePgObjects, statePgNumericValues, sendPgDelegated},
 		Observability: Observable,
 		Ops:           []string{OpInitiate, OpQuery, OpTerminate},
 		Layers:        []string{LayerTCP},
