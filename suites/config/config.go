@@ -45,19 +45,19 @@ type Reference struct {
 
 // Limits mirrors target.Limits in ginkgo.yml; a key left out is undeclared.
 type Limits struct {
-	TCPEntries             *uint32  `yaml:"tcpEntries"`
-	PathEntries            *uint32  `yaml:"pathEntries"`
-	NeighborEntries        *uint32  `yaml:"neighborEntries"`
-	HostMemoryObjects      *uint32  `yaml:"hostMemoryObjects"`
-	SourceIPAddressEntries *uint32  `yaml:"sourceIPAddressEntries"`
-	ConfigurableSourceMAC  *bool    `yaml:"configurableSourceMAC"`
-	SourceMACEntries       *uint32  `yaml:"sourceMACEntries"`
-	InterfaceVLANIDs       []uint16 `yaml:"interfaceVLANIDs"`
-	VLANEntries            *uint32  `yaml:"vlanEntries"`
-	MaxInitialRcvWnd       *uint32  `yaml:"maxInitialRcvWnd"`
-	MaxPathMTU             *uint32  `yaml:"maxPathMTU"`
-	TransmitBuffers        *uint32  `yaml:"transmitBuffers"`
-	ReceiveBuffers         *uint32  `yaml:"receiveBuffers"`
+	TCPEntries             *uint32  `yaml:"tcpEntries,omitempty"`
+	PathEntries            *uint32  `yaml:"pathEntries,omitempty"`
+	NeighborEntries        *uint32  `yaml:"neighborEntries,omitempty"`
+	HostMemoryObjects      *uint32  `yaml:"hostMemoryObjects,omitempty"`
+	SourceIPAddressEntries *uint32  `yaml:"sourceIPAddressEntries,omitempty"`
+	ConfigurableSourceMAC  *bool    `yaml:"configurableSourceMAC,omitempty"`
+	SourceMACEntries       *uint32  `yaml:"sourceMACEntries,omitempty"`
+	InterfaceVLANIDs       []uint16 `yaml:"interfaceVLANIDs,omitempty"`
+	VLANEntries            *uint32  `yaml:"vlanEntries,omitempty"`
+	MaxInitialRcvWnd       *uint32  `yaml:"maxInitialRcvWnd,omitempty"`
+	MaxPathMTU             *uint32  `yaml:"maxPathMTU,omitempty"`
+	TransmitBuffers        *uint32  `yaml:"transmitBuffers,omitempty"`
+	ReceiveBuffers         *uint32  `yaml:"receiveBuffers,omitempty"`
 }
 
 // Timeouts bound every wait of the harness.
@@ -109,6 +109,9 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 
 // D returns the duration as a time.Duration.
 func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// MarshalYAML writes a duration as ginkgo.yml spells it, e.g. "2s".
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
 
 // Load finds ginkgo.yml (the path given, else in the working directory or the nearest parent
 // that has one), reads it strictly and checks its values.

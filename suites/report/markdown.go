@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Markdown renders the report for people: verdict and summary first, then failures with
@@ -38,6 +40,20 @@ func Markdown(c Conformance) string {
 		l.TCPEntries, l.PathEntries, l.NeighborEntries, l.HostMemoryObjects, l.SourceIPAddressEntries, l.ConfigurableSourceMAC,
 		l.SourceMACEntries, l.InterfaceVLANIDs, l.VLANEntries, l.MaxInitialRcvWnd, l.MaxPathMTU, l.TransmitBuffers, l.ReceiveBuffers)
 	p("")
+	if c.Configuration != nil {
+		p("## Configuration")
+		p("")
+		p("The configuration in force (ginkgo.yml after flags), including the readings taken where pages disagree:")
+		p("")
+		p("```yaml")
+		if out, err := yaml.Marshal(c.Configuration); err == nil {
+			b.Write(out)
+		} else {
+			p("# cannot render the configuration: %v", err)
+		}
+		p("```")
+		p("")
+	}
 	if s.Failed > 0 {
 		p("## Failed rules")
 		p("")
