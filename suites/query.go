@@ -361,6 +361,7 @@ func queryExpectAnswered(rule *rules.Rule, out harness.Outcome, source *ndis.Min
 	GinkgoHelper()
 	want := ndis.Walk(source)
 	Expect(out.After.Blocks).To(HaveLen(len(want)), harness.Because(rule, harness.Query, ""))
+	judgeFailure(rule, out)
 	checked := 0
 	for i, got := range out.After.Blocks {
 		Expect(got.Members.Status).To(BeElementOf(ndis.StatusSuccess, ndis.StatusFailure), harness.Because(rule, harness.Query, got.Path))

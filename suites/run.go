@@ -64,8 +64,10 @@ func open() *harness.Session {
 		ginkgo.Fail("[harness] no target: run the specs through suites.Run")
 	}
 	t := run.cfg.Timeouts
-	return harness.Open(run.factory, harness.Timing{Completion: t.Completion.D(), Handler: t.Handler.D(), Settle: t.Settle.D()},
+	s := harness.Open(run.factory, harness.Timing{Completion: t.Completion.D(), Handler: t.Handler.D(), Settle: t.Settle.D()},
 		run.cfg.Declared.TargetLimits())
+	s.AcceptFailureWithoutCause = run.cfg.Interpretations.AcceptFailureWithoutCause
+	return s
 }
 
 // interpretations returns the readings selected in ginkgo.yml.

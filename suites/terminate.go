@@ -159,6 +159,7 @@ var _ = Describe("MiniportTerminateOffload", func() {
 				tree.DependentBlockList.DependentBlockList.TCPDelegated.State = state
 				return tree
 			})
+			judgeFailure(rules.TerminateInAnyConnectionState, out)
 			for _, b := range out.After.Blocks {
 				if b.Members.TCPDelegated != nil {
 					Expect(b.Members.Status).To(Equal(ndis.StatusSuccess), harness.Because(rules.TerminateInAnyConnectionState, harness.Terminate, b.Path))
@@ -329,6 +330,9 @@ func termUnwritten(state any) []string {
 // NDIS_STATUS_SUCCESS; in any case a SUCCESS block's delegated variables must all be written.
 func termExpectDelegatedWritten(out harness.Outcome, rule *rules.Rule, success bool) {
 	GinkgoHelper()
+	if success {
+		judgeFailure(rule, out)
+	}
 	for _, b := range out.After.Blocks {
 		if b.Members.MiniportOffloadContext == nil {
 			continue

@@ -132,9 +132,11 @@ func updExpectLegal(rule *rules.Rule, out harness.Outcome) {
 	}
 }
 
-// updExpectAllSuccess requires every block of an outcome to be NDIS_STATUS_SUCCESS.
+// updExpectAllSuccess requires every block of an outcome to be NDIS_STATUS_SUCCESS, judging
+// NDIS_STATUS_FAILURE first (judgeFailure).
 func updExpectAllSuccess(rule *rules.Rule, out harness.Outcome) {
 	GinkgoHelper()
+	judgeFailure(rule, out)
 	for _, b := range out.After.Blocks {
 		Expect(b.Members.Status).To(Equal(ndis.StatusSuccess), harness.Because(rule, out.Op, b.Path))
 	}

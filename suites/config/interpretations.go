@@ -32,6 +32,11 @@ type Interpretations struct {
 	// target has stopped responding, so nothing is required of it afterwards; by default it
 	// reports corrupt hardware state and the target still completes the host's terminate.
 	InvalidateFailureHung bool `yaml:"invalidateFailureHung"`
+	// AcceptFailureWithoutCause (CONFLICT-TERM-02): NDIS_STATUS_FAILURE on a query, invalidate
+	// or terminate of healthy objects is taken as the corrupt-hardware or catastrophic failure
+	// it reports, so a spec that needs the operation done skips; by default it counts against
+	// the rule the spec checks.
+	AcceptFailureWithoutCause bool `yaml:"acceptFailureWithoutCause"`
 	// InitiateSendDataOnlySendCompleted (CONFLICT-SEND-04): lists handed over in an initiate's
 	// NetBufferListChain are only ever send-completed, never handed back at terminate; by
 	// default the target may do either.

@@ -33,6 +33,9 @@ type Session struct {
 	Limits target.Limits
 	Ledger *Ledger
 	Timing Timing
+	// AcceptFailureWithoutCause makes a setup step answered with NDIS_STATUS_FAILURE on a
+	// query, invalidate or terminate skip the spec instead of failing it (CONFLICT-TERM-02).
+	AcceptFailureWithoutCause bool
 
 	handles   uint64
 	sendsSeen int

@@ -651,4 +651,13 @@ var (
 		Summary: "The status page's corrupt-hardware steps complete the terminate with FAILURE (step 1), then wait for a further MiniportTerminateOffload (step 4) and complete again (step 5); the steps are copied from the query/invalidate pages, and the DDI page lists no such second terminate.",
 		Reading: "A terminate is completed exactly once; after a FAILURE block the suite treats the object as gone and issues no second terminate. Steps 2-5 need the data path and are not checked.",
 	})
+
+	// ConflictFailureWithoutVisibleCause: what a FAILURE the host cannot explain proves.
+	ConflictFailureWithoutVisibleCause = DefineConflict(Conflict{
+		ID:      "CONFLICT-TERM-02",
+		Pages:   []string{termPgStatus, termPgComplete, qryPgStatus, qryPgComplete, invPgStatus, invPgComplete},
+		Summary: "The DDI pages list NDIS_STATUS_FAILURE among the allowed query, invalidate and terminate statuses without a condition; the status concept pages give it one cause only, corrupt hardware state or a catastrophic failure, which a host can neither provoke nor see. Neither says what a FAILURE on healthy objects, where the host created no such cause, means for the other rules.",
+		Reading: "Default: in the suite's conditions no such cause exists, so a FAILURE where a spec needs the operation done counts against the rule that spec checks, and the message says so. With the switch, FAILURE is taken at its word and such specs skip. Update FAILURE has no stated cause (UPD-019) and always skips.",
+		Switch:  "acceptFailureWithoutCause",
+	})
 )
