@@ -78,7 +78,7 @@ var (
 		Level:         May,
 		Text:          "The target may transmit outstanding send data straight out of the host's buffers instead of copying it into buffers of its own.",
 		Sources:       []string{sendPgOffload},
-		Observability: Internal,
+		Observability: Permission,
 		Ops:           []string{OpInitiate},
 		Layers:        []string{LayerTCP},
 		Note:          "Permission about the target's buffering; nothing external distinguishes the two.",
@@ -374,11 +374,11 @@ var (
 	SendCompleteUploadInProgress = Define(Rule{
 		ID:            "SEND-029",
 		Level:         Must,
-		Text:          "The target completes unacknowledged send NBLs with NDIS_STATUS_UPLOAD_IN_PROGRESS when the connection's offload is being terminated, and uses that status for no other reason.",
+		Text:          "When it completes unacknowledged send NBLs because the connection's offload is being terminated, the target writes NDIS_STATUS_UPLOAD_IN_PROGRESS (a corrupt-hardware recovery excepted), and uses that status for no other reason.",
 		Sources:       []string{sendPgSendComplete, sendPgSendsDuringTO},
 		Observability: NeedsDataPath,
 		Layers:        []string{LayerTCP},
-		Conflict:      "CONFLICT-SEND-09",
+		Conflict:      "CONFLICT-SEND-13",
 		Note:          "'Being terminated' includes the target preparing an upload it has yet to request, which only its upload-request indication shows.",
 	})
 
@@ -386,11 +386,11 @@ var (
 	SendCompleteRequestAborted = Define(Rule{
 		ID:            "SEND-030",
 		Level:         Must,
-		Text:          "The target completes send NBLs with NDIS_STATUS_REQUEST_ABORTED when it has received an RST on the connection, and not otherwise.",
+		Text:          "The target completes send NBLs with NDIS_STATUS_REQUEST_ABORTED after it received an RST on the connection; apart from that, only the corrupt-hardware recovery at terminate uses it.",
 		Sources:       []string{sendPgSendComplete, sendPgNumericValues},
 		Observability: NeedsDataPath,
 		Layers:        []string{LayerTCP},
-		Conflict:      "CONFLICT-SEND-10",
+		Conflict:      "CONFLICT-SEND-13",
 		Note:          "The RST shows only on the wire or through the abortive-disconnect event indication.",
 	})
 
@@ -484,7 +484,7 @@ var (
 		Level:         May,
 		Text:          "When the host passes a NULL NetBufferListChain, the member carries nothing and the target may ignore it.",
 		Sources:       []string{sendPgBlockList},
-		Observability: Internal,
+		Observability: Permission,
 		Note:          "Permission; nothing external shows whether the target looked at a NULL member.",
 	})
 
@@ -665,5 +665,12 @@ var (
 		Pages:   []string{sendPgSendComplete},
 		Summary: "The same page asks for TcpOffloadBytesTransferred to be the number of data bytes sent, and for the NdisAdvanceNetBufferDataStart delta to be the bytes sent and acknowledged; for a partial send these differ.",
 		Reading: "When the data path is tested, the suite accepts TcpOffloadBytesTransferred between the advance delta and the NBL's length, and requires both to equal the length for NDIS_STATUS_SUCCESS.",
+	})
+
+	ConflictAbortedSendsInRecovery = DefineConflict(Conflict{
+		ID:      "CONFLICT-SEND-13",
+		Pages:   []string{sendPgSendComplete, "concepts/returning-the-completion-status-of-a-query-offload-operation.md", "concepts/returning-the-completion-status-of-an-invalidate-operation.md", "concepts/returning-the-completion-status-of-a-terminate-offload-operation.md"},
+		Summary: "The send-complete page ties NDIS_STATUS_UPLOAD_IN_PROGRESS to a connection being terminated and NDIS_STATUS_REQUEST_ABORTED to a received RST; the query, invalidate and terminate status pages have the target complete outstanding sends with REQUEST_ABORTED at the terminate that follows corrupt hardware state, where no RST was received.",
+		Reading: "The recovery case is the exception to both statements: REQUEST_ABORTED at that terminate, UPLOAD_IN_PROGRESS (or hand-back) at any other terminate. No switch; data-path rules.",
 	})
 )

@@ -205,11 +205,12 @@ var (
 	TerminateCompletesOutstandingDataCalls = Define(Rule{
 		ID:            "TERM-018",
 		Level:         Must,
-		Text:          "Before calling NdisMTerminateOffloadComplete, the target completes every outstanding MiniportTcpOffloadReceive, Disconnect, Forward and Send call.",
+		Text:          "Before calling NdisMTerminateOffloadComplete, the target completes every outstanding MiniportTcpOffloadReceive, Disconnect and Forward call, and returns every outstanding send, completed or handed back in NetBufferListChain.",
 		Sources:       []string{termPgComplete},
 		Observability: NeedsDataPath,
 		Ops:           []string{OpTerminate},
 		Note:          "These requests are posted through the data path. Outstanding send data handed back at terminate: SEND-007/008.",
+		Conflict:      "CONFLICT-TERM-03",
 	})
 
 	// TerminateWaitsForIndications: indications have returned first.
@@ -359,12 +360,12 @@ var (
 	TerminatePendingSendsUploadInProgress = Define(Rule{
 		ID:            "TERM-031",
 		Level:         Must,
-		Text:          "A target preparing to terminate a connection that has not yet indicated the upload request completes its send requests via NdisTcpOffloadSendComplete with NDIS_STATUS_UPLOAD_IN_PROGRESS in each NBL.",
+		Text:          "A target preparing to terminate a connection that has not yet indicated the upload request completes its send requests via NdisTcpOffloadSendComplete with NDIS_STATUS_UPLOAD_IN_PROGRESS in each NBL not fully acknowledged.",
 		Sources:       []string{termPgSends},
 		Observability: NeedsDataPath,
 		Ops:           []string{OpTerminate},
 		Layers:        []string{LayerTCP},
-		Conflict:      "CONFLICT-SEND-09",
+		Conflict:      "CONFLICT-TERM-04",
 		Note:          "Send requests and upload-request indications are data path; the status condition in general is SEND-029.",
 	})
 
@@ -639,7 +640,18 @@ var (
 		Ops:           []string{OpTerminate},
 		Layers:        []string{LayerTCP},
 		Conflict:      "CONFLICT-SEND-09",
-		Note:          "Data-path requests.",
+		Note:          "Data-path requests. MiniportTcpOffloadReceiveReturn has no completion and no status (CONFLICT-TERM-05): the target takes the lists back as usual.",
+	})
+
+	// HostTerminatesEmptiedParents: the other half of "dependents first".
+	HostTerminatesEmptiedParents = Define(Rule{
+		ID:            "TERM-055",
+		Level:         Must,
+		Text:          "Once every object depending on a neighbor or path has been terminated, the host terminates that neighbor or path as well.",
+		Sources:       []string{termPgByHost},
+		Observability: HostObligation,
+		Ops:           []string{OpTerminate},
+		Note:          "The suite terminates what it offloaded, dependents with or before their parents.",
 	})
 )
 
@@ -659,5 +671,26 @@ var (
 		Summary: "The DDI pages list NDIS_STATUS_FAILURE among the allowed query, invalidate and terminate statuses without a condition; the status concept pages give it one cause only, corrupt hardware state or a catastrophic failure, which a host can neither provoke nor see. Neither says what a FAILURE on healthy objects, where the host created no such cause, means for the other rules.",
 		Reading: "Default: in the suite's conditions no such cause exists, so a FAILURE where a spec needs the operation done counts against the rule that spec checks, and the message says so. With the switch, FAILURE is taken at its word and such specs skip. Update FAILURE has no stated cause (UPD-019) and always skips.",
 		Switch:  "acceptFailureWithoutCause",
+	})
+
+	ConflictCompleteOrHandBackSends = DefineConflict(Conflict{
+		ID:      "CONFLICT-TERM-03",
+		Pages:   []string{termPgComplete, sendPgTerminate},
+		Summary: "The NdisMTerminateOffloadComplete page first has the target complete every outstanding MiniportTcpOffloadSend before completing the terminate, then has it pass outstanding send data back in NetBufferListChain; the terminate send-data page lets it hand data back instead of completing it, or mix the two.",
+		Reading: "By the terminate completion every send the target held is either completed through NdisTcpOffloadSendComplete or handed back, never both (SEND-008, SEND-009). No switch: the literal reading leaves the hand-back paragraph nothing to apply to.",
+	})
+
+	ConflictUploadInProgressOnAcknowledged = DefineConflict(Conflict{
+		ID:      "CONFLICT-TERM-04",
+		Pages:   []string{termPgSends, sendPgSendComplete},
+		Summary: "The terminate send-requests page has the target write NDIS_STATUS_UPLOAD_IN_PROGRESS into each NBL it completes while preparing an upload; the send-complete page makes SUCCESS mean sent and acknowledged and any other status not acknowledged, so an acknowledged NBL completed with UPLOAD_IN_PROGRESS would be sent again.",
+		Reading: "NBLs fully acknowledged complete with SUCCESS; UPLOAD_IN_PROGRESS goes into the others (TERM-031, SEND-029). No switch: resending acknowledged data is not a reasonable reading.",
+	})
+
+	ConflictReceiveReturnHasNoStatus = DefineConflict(Conflict{
+		ID:      "CONFLICT-TERM-05",
+		Pages:   []string{termPgResources, "ddi/nc-ndischimney-w_tcp_offload_receive_return_handler.md", "concepts/propagating-the-completion-of-an-i-o-operation.md"},
+		Summary: "The resource-constraint page lists MiniportTcpOffloadReceiveReturn among the requests to complete with NDIS_STATUS_UPLOAD_IN_PROGRESS; the receive-return page and the I/O propagation page say that call only gives lists back, is never completed asynchronously and has no status.",
+		Reading: "A receive return has nothing to complete; the target takes the lists back as always (TERM-054). No switch.",
 	})
 )

@@ -41,7 +41,7 @@ var (
 	// UpdateNamesOffloadedObjects: an update only concerns objects already offloaded.
 	UpdateNamesOffloadedObjects = Define(Rule{
 		ID:            "UPD-002",
-		Level:         Definition,
+		Level:         Must,
 		Text:          "An update tree names only objects already offloaded; each non-placeholder block names one by the context value (written by the target at offload) held in its MiniportOffloadContext slot.",
 		Sources:       []string{updPgHandler, updPgNdisUpdate, updPgStoring},
 		Observability: HostObligation,
@@ -215,8 +215,8 @@ var (
 	// UpdateMayCarryVariablesAndLinks: one update can do both jobs.
 	UpdateMayCarryVariablesAndLinks = Define(Rule{
 		ID:            "UPD-018",
-		Level:         May,
-		Text:          "A single update may change cached variables, relink paths to a new neighbor, or do both at once; the target handles the combination.",
+		Level:         Must,
+		Text:          "The target handles a single update that changes cached variables, relinks paths to a new neighbor, or does both at once, as the host may send.",
 		Sources:       []string{updPgComplete, updPgStatus},
 		Observability: Observable,
 		Ops:           []string{OpUpdate},
@@ -446,8 +446,8 @@ var (
 	// ConcurrentUpdatesOfDistinctObjects: overlapping updates of different objects.
 	ConcurrentUpdatesOfDistinctObjects = Define(Rule{
 		ID:            "UPD-038",
-		Level:         May,
-		Text:          "Several updates may be in progress at once when each updates different objects; the target then completes each with its own tree, statuses and values.",
+		Level:         Must,
+		Text:          "When several updates of different objects are in progress at once, as the host may send, the target completes each with its own tree, statuses and values.",
 		Sources:       []string{updPgSync},
 		Observability: Observable,
 		Ops:           []string{OpUpdate},
