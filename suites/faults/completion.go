@@ -136,3 +136,16 @@ func completesInsideHandler(target Op) func() Hooks {
 		}
 	}
 }
+
+// writesIntoPlaceholders returns hooks that write status into every placeholder block of an op
+// tree at completion, a status the operation does not allow there.
+func writesIntoPlaceholders(target Op, status ndis.Status) func() Hooks {
+	return onCompletion(target, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+		for _, b := range ndis.Blocks(tree) {
+			if b.Role() == ndis.RolePlaceholder {
+				b.Status = status
+			}
+		}
+		forward(tree)
+	})
+}

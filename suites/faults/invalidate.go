@@ -83,14 +83,7 @@ func init() {
 	Register(Fault{
 		Name:   "invalidate-writes-partial-success-into-placeholder",
 		Breaks: []*rules.Rule{rules.InvalidateStatusSuccessOrFailure},
-		Wrap: With(onCompletion(OpInvalidate, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
-			for _, b := range ndis.Blocks(tree) {
-				if b.Role() == ndis.RolePlaceholder {
-					b.Status = ndis.StatusOffloadPartialSuccess
-				}
-			}
-			forward(tree)
-		})),
+		Wrap:   With(writesIntoPlaceholders(OpInvalidate, ndis.StatusOffloadPartialSuccess)),
 	})
 
 	// Invalidating a neighbor frees its paths and connections.

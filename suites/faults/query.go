@@ -315,42 +315,7 @@ func init() {
 	Register(Fault{
 		Name:   "query-leaves-ipv6-connection-ts-time-unwritten",
 		Breaks: []*rules.Rule{rules.QueryAnyOffloadedState},
-		Wrap: With(func() Hooks {
-			r := newSTOffloadLog()
-			var mu sync.Mutex
-			given := map[*ndis.TCPOffloadStateDelegated]uint32{}
-			return Hooks{
-				Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
-					if op == OpQuery {
-						r.mu.Lock()
-						mu.Lock()
-						for _, b := range ndis.Blocks(tree) {
-							if b.TCPDelegated != nil && r.ipv6[b.Context()] {
-								given[b.TCPDelegated] = b.TCPDelegated.TsTime
-							}
-						}
-						mu.Unlock()
-						r.mu.Unlock()
-					}
-					return call(tree)
-				},
-				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
-					switch op {
-					case OpInitiate:
-						r.record(tree)
-					case OpQuery:
-						mu.Lock()
-						for _, b := range ndis.Blocks(tree) {
-							if v, ok := given[b.TCPDelegated]; ok {
-								b.TCPDelegated.TsTime = v
-							}
-						}
-						mu.Unlock()
-					}
-					forward(tree)
-				},
-			}
-		}),
+		Wrap:   With(leavesIPv6ConnectionFieldUnwritten(OpQuery, func(d *ndis.TCPOffloadStateDelegated) *uint32 { return &d.TsTime })),
 	})
 
 	// A stand-alone TCP query is answered from the newest connection.

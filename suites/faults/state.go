@@ -533,42 +533,7 @@ func init() {
 	Register(Fault{
 		Name:   "terminate-leaves-ipv6-connection-snd-wnd-unwritten",
 		Breaks: []*rules.Rule{rules.TerminateReturnsDelegatedValues},
-		Wrap: With(func() Hooks {
-			r := newSTOffloadLog()
-			var mu sync.Mutex
-			given := map[*ndis.TCPOffloadStateDelegated]uint32{}
-			return Hooks{
-				Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
-					if op == OpTerminate {
-						r.mu.Lock()
-						mu.Lock()
-						for _, b := range ndis.Blocks(tree) {
-							if b.TCPDelegated != nil && r.ipv6[b.Context()] {
-								given[b.TCPDelegated] = b.TCPDelegated.SndWnd
-							}
-						}
-						mu.Unlock()
-						r.mu.Unlock()
-					}
-					return call(tree)
-				},
-				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
-					switch op {
-					case OpInitiate:
-						r.record(tree)
-					case OpTerminate:
-						mu.Lock()
-						for _, b := range ndis.Blocks(tree) {
-							if v, ok := given[b.TCPDelegated]; ok {
-								b.TCPDelegated.SndWnd = v
-							}
-						}
-						mu.Unlock()
-					}
-					forward(tree)
-				},
-			}
-		}),
+		Wrap:   With(leavesIPv6ConnectionFieldUnwritten(OpTerminate, func(d *ndis.TCPOffloadStateDelegated) *uint32 { return &d.SndWnd })),
 	})
 
 	// The target clamps an accepted InitialRcvWnd to its maximum and reports the clamped value.
@@ -603,4 +568,45 @@ func init() {
 			}
 		}, OpQuery)),
 	})
+}
+
+// leavesIPv6ConnectionFieldUnwritten is a target that, for connections on IPv6 paths, leaves one
+// TCP delegated variable of an op tree as the host handed it over.
+func leavesIPv6ConnectionFieldUnwritten(target Op, field func(*ndis.TCPOffloadStateDelegated) *uint32) func() Hooks {
+	return func() Hooks {
+		r := newSTOffloadLog()
+		var mu sync.Mutex
+		given := map[*ndis.TCPOffloadStateDelegated]uint32{}
+		return Hooks{
+			Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+				if op == target {
+					r.mu.Lock()
+					mu.Lock()
+					for _, b := range ndis.Blocks(tree) {
+						if b.TCPDelegated != nil && r.ipv6[b.Context()] {
+							given[b.TCPDelegated] = *field(b.TCPDelegated)
+						}
+					}
+					mu.Unlock()
+					r.mu.Unlock()
+				}
+				return call(tree)
+			},
+			Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+				switch op {
+				case OpInitiate:
+					r.record(tree)
+				case target:
+					mu.Lock()
+					for _, b := range ndis.Blocks(tree) {
+						if v, ok := given[b.TCPDelegated]; ok {
+							*field(b.TCPDelegated) = v
+						}
+					}
+					mu.Unlock()
+				}
+				forward(tree)
+			},
+		}
+	}
 }

@@ -292,14 +292,7 @@ func init() {
 	Register(Fault{
 		Name:   "terminate-resources-in-placeholders",
 		Breaks: []*rules.Rule{rules.TerminateStatusSuccessOrFailure},
-		Wrap: With(onCompletion(OpTerminate, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
-			for _, b := range ndis.Blocks(tree) {
-				if b.Role() == ndis.RolePlaceholder {
-					b.Status = ndis.StatusResources
-				}
-			}
-			forward(tree)
-		})),
+		Wrap:   With(writesIntoPlaceholders(OpTerminate, ndis.StatusResources)),
 	})
 	Register(Fault{
 		Name:   "terminate-leaves-sibling-tcp-delegated-unwritten",

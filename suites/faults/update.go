@@ -381,14 +381,7 @@ func init() {
 	Register(Fault{
 		Name:   "update-writes-partial-success-into-placeholder",
 		Breaks: []*rules.Rule{rules.UpdateStatusSuccessOrFailure},
-		Wrap: With(onCompletion(OpUpdate, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
-			for _, b := range ndis.Blocks(tree) {
-				if b.Role() == ndis.RolePlaceholder {
-					b.Status = ndis.StatusOffloadPartialSuccess
-				}
-			}
-			forward(tree)
-		})),
+		Wrap:   With(writesIntoPlaceholders(OpUpdate, ndis.StatusOffloadPartialSuccess)),
 	})
 
 	// Update answers an InitialRcvWnd above the limit with the initiate resource status.
