@@ -16,6 +16,7 @@ var (
 	configPath = flag.String("config", "", "path to ginkgo.yml (default: the nearest one above the working directory)")
 	reportDir  = flag.String("report-dir", "", "write the reports here instead of where ginkgo.yml says")
 	faultName  = flag.String("fault", "", "run against the reference wrapped in this fault of suites/faults (meta-tests)")
+	control    = flag.Bool("fault-control", false, "with -fault: apply only the fault's configuration, not the fault, so the reference shows it passes the same specs")
 )
 
 // TestConformance is the bootstrap suite: it reads ginkgo.yml and runs every spec against the
@@ -40,7 +41,7 @@ func TestConformance(t *testing.T) {
 		fault = f
 	}
 	factory := referenceFactory(cfg)
-	if f := fault; f != nil {
+	if f := fault; f != nil && !*control {
 		inner := factory
 		factory = func() (target.Target, error) {
 			t, err := inner()

@@ -709,13 +709,7 @@ func init() {
 	Register(Fault{
 		Name:   "runs-out-of-host-memory-one-object-early",
 		Breaks: []*rules.Rule{rules.DepthFirstBreadthNextOrder, rules.InitiateResourcesCondition},
-		Configure: func(cfg *config.Config) {
-			// The target holds what the reference is configured with but declares one more.
-			held := *cfg.Target.Reference.Limits.HostMemoryObjects
-			declared := held + 1
-			cfg.Declared.HostMemoryObjects = &declared
-		},
-		Wrap: func(inner target.Target) target.Target { return inner },
+		Wrap:   func(inner target.Target) target.Target { return overDeclaresHostMemory{inner} },
 	})
 }
 
@@ -753,4 +747,15 @@ func breadthFirst(tree *ndis.MiniportOffloadBlockList) {
 		*b.MiniportOffloadContext = 0
 		b.Status = ndis.StatusResources
 	}
+}
+
+// overDeclaresHostMemory is a target that declares one host-memory object more than it holds.
+type overDeclaresHostMemory struct{ target.Target }
+
+func (o overDeclaresHostMemory) Open(host target.Host) (target.Info, error) {
+	info, err := o.Target.Open(host)
+	if l := &info.Capabilities.Limits.HostMemoryObjects; l.Declared {
+		l.Value++
+	}
+	return info, err
 }

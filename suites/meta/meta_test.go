@@ -30,15 +30,27 @@ func TestEveryFaultIsCaughtByTheSpecsOfTheRulesItBreaks(t *testing.T) {
 	bin := buildSuite(t)
 	var mu sync.Mutex
 	killed := map[string]bool{}
-	// The score is reported once every fault's subtest, running in parallel, has finished.
-	t.Cleanup(func() { reportScore(t, killed) })
+	ran := 0
+	// The score is reported once every fault's subtest, running in parallel, has finished; a
+	// testable rule no fault kills fails the test when every fault ran (not under -run).
+	t.Cleanup(func() { reportScore(t, killed, ran == len(all)) })
 	for _, f := range all {
 		t.Run(f.Name, func(t *testing.T) {
+			mu.Lock()
+			ran++
+			mu.Unlock()
 			t.Parallel()
 			if len(f.Breaks) == 0 {
 				t.Fatalf("fault %s names no rule it breaks", f.Name)
 			}
-			failed := runFault(t, bin, filepath.Join(dir, f.Name), f)
+			failed := runFault(t, bin, filepath.Join(dir, f.Name), f, false)
+			if f.Configure != nil {
+				// The fault's specs run under another configuration than the bootstrap's: the
+				// reference must pass them there, or the fault proves nothing.
+				if bad := runFault(t, bin, filepath.Join(dir, f.Name+"-control"), f, true); len(bad) > 0 {
+					t.Errorf("under the configuration of fault %s, the reference itself fails %v", f.Name, sortedKeys(bad))
+				}
+			}
 			for _, r := range f.Breaks {
 				if failed[r.ID] {
 					mu.Lock()
@@ -53,7 +65,7 @@ func TestEveryFaultIsCaughtByTheSpecsOfTheRulesItBreaks(t *testing.T) {
 }
 
 // reportScore logs how many testable rules have a fault their specs catch, and which do not.
-func reportScore(t *testing.T, killed map[string]bool) {
+func reportScore(t *testing.T, killed map[string]bool, complete bool) {
 	var testable, survivors []string
 	for _, r := range rules.All() {
 		if r.Testable() {
@@ -67,24 +79,28 @@ func reportScore(t *testing.T, killed map[string]bool) {
 	score := 100 * float64(len(testable)-len(survivors)) / float64(len(testable))
 	t.Logf("mutation score: %d of %d testable rules have a fault their specs catch (%.1f%%)", len(testable)-len(survivors), len(testable), score)
 	if len(survivors) > 0 {
-		t.Logf("testable rules no fault breaks yet: %s", strings.Join(survivors, " "))
+		report := t.Logf
+		if complete {
+			report = t.Errorf
+		}
+		report("testable rules no fault of suites/faults kills: %s", strings.Join(survivors, " "))
 	}
 }
 
 // runFault runs the specs of the rules f breaks against the faulty target and returns the rule
 // IDs that had a failing spec.
-func runFault(t *testing.T, bin, reportDir string, f *faults.Fault) map[string]bool {
+func runFault(t *testing.T, bin, reportDir string, f *faults.Fault, control bool) map[string]bool {
 	t.Helper()
 	labels := make([]string, len(f.Breaks))
 	for i, r := range f.Breaks {
 		labels[i] = r.Label()
 	}
 	jsonPath := filepath.Join(reportDir, "ginkgo.json")
-	cmd := exec.Command(bin, "-fault="+f.Name, "-report-dir="+reportDir,
+	cmd := exec.Command(bin, "-fault="+f.Name, fmt.Sprintf("-fault-control=%t", control), "-report-dir="+reportDir,
 		"-ginkgo.label-filter="+strings.Join(labels, " || "), "-ginkgo.json-report="+jsonPath, "-ginkgo.junit-report="+filepath.Join(reportDir, "junit.xml"))
 	cmd.Dir = ".."
 	out, err := cmd.CombinedOutput()
-	if err == nil {
+	if err == nil && !control {
 		t.Logf("the suite passed against fault %s:\n%s", f.Name, tail(out))
 	}
 	data, rerr := os.ReadFile(jsonPath)
@@ -189,4 +205,13 @@ func TestTheOtherReadingsHoldTogether(t *testing.T) {
 		t.Fatalf("with the %d other readings, the suite fails against the reference: %v\n%s", flipped, err, tail(res))
 	}
 	t.Logf("the suite passes against the reference under the %d other readings", flipped)
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
