@@ -10,6 +10,9 @@ import (
 	"github.com/ndis-chimney/conformance/suites/config"
 	"github.com/ndis-chimney/conformance/suites/faults"
 	"github.com/ndis-chimney/conformance/target"
+	// The ginkgo CLI treats a package as a Ginkgo suite, and passes it -p, --label-filter and
+	// the other flags, only when one of its _test.go files imports Ginkgo.
+	_ "github.com/onsi/ginkgo/v2"
 )
 
 var (
