@@ -4,6 +4,9 @@
 package coverage
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ndis-chimney/conformance/suites"
@@ -24,4 +27,24 @@ func TestEveryTestableRuleHasASpec(t *testing.T) {
 	for _, p := range suites.CheckCoverage(report.SpecReports) {
 		t.Error(p)
 	}
+}
+
+// The ginkgo CLI passes its flags (-p, --label-filter, --randomize-all) only to a package one of
+// whose _test.go files names Ginkgo's import path; without it the README's commands would
+// silently run every spec, serially.
+func TestTheGinkgoCLIRecognisesTheSuite(t *testing.T) {
+	files, err := filepath.Glob("../*_test.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no _test.go files in suites/ (%v)", err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(data), `"github.com/onsi/ginkgo/v2"`) {
+			return
+		}
+	}
+	t.Errorf("no _test.go file of suites/ imports github.com/onsi/ginkgo/v2, so the ginkgo CLI would not treat it as a suite")
 }
