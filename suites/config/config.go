@@ -33,9 +33,30 @@ type Config struct {
 
 // Target selects the target under test.
 type Target struct {
-	// Kind is "reference": the bundled reference target, in process.
+	// Kind is "reference" (the bundled reference target, in process), "exec" (the suite
+	// launches the target's binary, which serves the protocol of target/remote) or "connect"
+	// (the suite attaches to an endpoint already serving it).
 	Kind      Kind      `yaml:"kind"`
 	Reference Reference `yaml:"reference"`
+	Exec      Exec      `yaml:"exec,omitempty"`
+	Connect   Connect   `yaml:"connect,omitempty"`
+}
+
+// Exec configures a target the suite launches. The binary gets the path of a unix socket in
+// a private directory in CHIMNEY_TARGET_SOCKET and must serve the protocol there.
+type Exec struct {
+	Path string   `yaml:"path,omitempty"` // the binary; relative to ginkgo.yml's directory unless absolute
+	Args []string `yaml:"args,omitempty"`
+	// Start bounds how long the binary may take to serve; zero means timeouts.handler × 10.
+	Start Duration `yaml:"start,omitempty"`
+}
+
+// Connect configures a target already serving the protocol.
+type Connect struct {
+	// Address is "unix:///path/to/socket" or "host:port"; a TCP host must be a loopback
+	// address unless AllowRemote is set.
+	Address     string `yaml:"address,omitempty"`
+	AllowRemote bool   `yaml:"allowRemote,omitempty"`
 }
 
 // Reference configures the bundled reference target.
@@ -82,17 +103,36 @@ type Kind string
 // Target kinds.
 const (
 	KindReference Kind = "reference"
+	KindExec      Kind = "exec"
+	KindConnect   Kind = "connect"
 )
+
+// Kinds lists every kind, in the order the documentation gives them.
+var Kinds = []Kind{KindReference, KindExec, KindConnect}
 
 // UnmarshalYAML accepts only a known kind.
 func (k *Kind) UnmarshalYAML(n *yaml.Node) error {
-	switch Kind(n.Value) {
-	case KindReference:
-		*k = Kind(n.Value)
-		return nil
-	}
-	return fmt.Errorf("line %d: target.kind %q is not one of [reference]", n.Line, n.Value)
+	return k.set(n.Value, n.Line)
 }
+
+func (k *Kind) set(v string, line int) error {
+	for _, known := range Kinds {
+		if Kind(v) == known {
+			*k = known
+			return nil
+		}
+	}
+	where := "target.kind"
+	if line > 0 {
+		where = fmt.Sprintf("line %d: target.kind", line)
+	}
+	return fmt.Errorf("%s %q is not one of %v", where, v, Kinds)
+}
+
+// Set is flag.Value's setter, for -target.
+func (k *Kind) Set(v string) error { return k.set(v, 0) }
+
+func (k *Kind) String() string { return string(*k) }
 
 // Duration is a time.Duration written as "2s" or "150ms".
 type Duration time.Duration
@@ -150,8 +190,17 @@ func Parse(data []byte) (*Config, error) {
 
 func (c *Config) check() error {
 	var errs []error
-	if c.Target.Kind == "" {
-		errs = append(errs, errors.New("target.kind is missing (one of [reference])"))
+	switch c.Target.Kind {
+	case "":
+		errs = append(errs, fmt.Errorf("target.kind is missing (one of %v)", Kinds))
+	case KindExec:
+		if c.Target.Exec.Path == "" {
+			errs = append(errs, errors.New("target.kind is exec, but target.exec.path names no binary"))
+		}
+	case KindConnect:
+		if c.Target.Connect.Address == "" {
+			errs = append(errs, errors.New("target.kind is connect, but target.connect.address names no endpoint"))
+		}
 	}
 	if c.Timeouts.Completion == 0 || c.Timeouts.Handler == 0 || c.Timeouts.Settle == 0 {
 		errs = append(errs, errors.New("timeouts.completion, timeouts.handler and timeouts.settle are all required"))

@@ -58,3 +58,20 @@ func TestTheRepositoryConfigurationIsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestAnExecTargetNeedsABinaryAndAConnectTargetAnAddress(t *testing.T) {
+	base := "timeouts: {completion: 1s, handler: 1s, settle: 1ms}\nreports: {dir: r, junit: j.xml, json: g.json, conformance: c}\n"
+	for _, c := range []struct{ yaml, want string }{
+		{"target: {kind: exec}\n", "target.exec.path"},
+		{"target: {kind: connect}\n", "target.connect.address"},
+		{"target: {kind: plugin}\n", `"plugin" is not one of`},
+	} {
+		_, err := Parse([]byte(c.yaml + base))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: error %v, want one naming %s", c.yaml, err, c.want)
+		}
+	}
+	if _, err := Parse([]byte("target: {kind: exec, exec: {path: ./t, args: [-v]}}\n" + base)); err != nil {
+		t.Errorf("a complete exec target is refused: %v", err)
+	}
+}
