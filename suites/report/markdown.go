@@ -16,6 +16,10 @@ func Markdown(c Conformance) string {
 	p("")
 	p("**Verdict: %s**", strings.ToUpper(c.Verdict))
 	p("")
+	for _, why := range c.RunProblems {
+		p("> The run did not finish normally: %s. Rules whose specs did not run are marked not run.", why)
+		p("")
+	}
 	p("Target: %s %s (%s), run %s, %s.", c.Target.Name, c.Target.Version, c.Target.Vendor, c.Generated.Format("2006-01-02 15:04:05 UTC"), c.RunTime)
 	p("")
 	s := c.Summary

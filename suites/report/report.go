@@ -49,6 +49,8 @@ type Conformance struct {
 	Suite         string            `json:"suite"`
 	SpecsByState  map[string]int    `json:"specsByState"`
 	Extra         map[string]string `json:"extra,omitempty"`
+	// RunProblems are Ginkgo's reasons the run as a whole failed (e.g. "Interrupted by User").
+	RunProblems []string `json:"runProblems,omitempty"`
 }
 
 // Summary counts rules by outcome.
@@ -91,6 +93,7 @@ func Build(r types.Report, info target.Info, configuration any) Conformance {
 	c := Conformance{
 		Generated: time.Now().UTC(), Target: info, Configuration: configuration, Conflicts: rules.Conflicts(),
 		Suite: r.SuiteDescription, RunTime: r.RunTime.Round(time.Millisecond).String(), SpecsByState: map[string]int{},
+		RunProblems: r.SpecialSuiteFailureReasons,
 	}
 	byRule := map[string][]SpecResult{}
 	for _, s := range r.SpecReports {
@@ -163,17 +166,22 @@ func outcome(rule *rules.Rule, specs []SpecResult) (string, string) {
 	if !rule.Testable() {
 		return NotTestable, fmt.Sprintf("%s: %s", rule.Observability, rule.Note)
 	}
-	var failed, passed, skipped int
+	var failed, passed, skipped, interrupted int
 	var reasons []string
 	for _, s := range specs {
 		switch s.State {
 		case types.SpecStatePassed.String():
 			passed++
 		case types.SpecStateSkipped.String():
-			skipped++
+			// A spec that skipped itself says why; one with no message never ran (filtered
+			// out, or the run ended first).
 			if s.Message != "" {
+				skipped++
 				reasons = appendUnique(reasons, s.Message)
 			}
+		case types.SpecStateInterrupted.String(), types.SpecStateAborted.String():
+			// Stopped from outside (SIGINT, an abort): says nothing about the target.
+			interrupted++
 		case types.SpecStatePending.String():
 		default:
 			failed++
@@ -186,8 +194,10 @@ func outcome(rule *rules.Rule, specs []SpecResult) (string, string) {
 		return Passed, ""
 	case skipped > 0:
 		return Skipped, strings.Join(reasons, "; ")
+	case interrupted > 0:
+		return NotRun, "the run was interrupted while its spec ran"
 	}
-	return NotRun, "no spec of this rule ran (filtered out)"
+	return NotRun, "no spec of this rule ran (filtered out, or the run ended first)"
 }
 
 // Write writes the report as <base>.json and <base>.md.

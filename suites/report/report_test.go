@@ -62,3 +62,38 @@ func TestRulesTakeTheOutcomesOfTheirSpecs(t *testing.T) {
 		t.Error("the Markdown report must show the verdict and the failed rule")
 	}
 }
+
+func TestAnInterruptedRunIsIncompleteNotAFailure(t *testing.T) {
+	var testable []*rules.Rule
+	for _, r := range rules.All() {
+		if r.Testable() {
+			testable = append(testable, r)
+		}
+	}
+	if len(testable) < 3 {
+		t.Skip("the catalog has fewer than three testable rules")
+	}
+	a, b, c := testable[0], testable[1], testable[2]
+	r := types.Report{
+		SpecialSuiteFailureReasons: []string{"Interrupted by User"},
+		SpecReports: types.SpecReports{
+			spec("passes", types.SpecStatePassed, "", a.Label()),
+			spec("was running", types.SpecStateInterrupted, "Interrupted by User", b.Label()),
+			spec("never started", types.SpecStateSkipped, "", c.Label()),
+		},
+	}
+	got := Build(r, target.Info{Name: "t"}, nil)
+	byID := map[string]RuleResult{}
+	for _, rr := range got.Rules {
+		byID[rr.ID] = rr
+	}
+	if byID[b.ID].Outcome != NotRun || byID[c.ID].Outcome != NotRun {
+		t.Errorf("interrupted %s is %q, never started %s is %q; both want %q", b.ID, byID[b.ID].Outcome, c.ID, byID[c.ID].Outcome, NotRun)
+	}
+	if got.Verdict != Incomplete {
+		t.Errorf("verdict %q, want %q", got.Verdict, Incomplete)
+	}
+	if !strings.Contains(Markdown(got), "Interrupted by User") {
+		t.Error("the Markdown report must say the run was interrupted")
+	}
+}
