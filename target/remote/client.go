@@ -1,0 +1,381 @@
+package remote
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/ndis-chimney/conformance/target"
+	"github.com/ndis-chimney/conformance/target/ndis"
+	"github.com/ndis-chimney/conformance/target/remote/pb"
+)
+
+// ClientOptions configure a Client.
+type ClientOptions struct {
+	// CallTimeout bounds every RPC, and how long a completion made after its handler returned
+	// waits for the handler call's reply; default 10 s.
+	CallTimeout time.Duration
+	// OnFault, if set, is told of every fault of the connection: a broken event stream, a
+	// malformed message, a dead server. Each also makes the next handler call fail.
+	OnFault func(error)
+	// Bounds limit what the client accepts from the server; zero fields take DefaultBounds.
+	Bounds Bounds
+}
+
+func (o ClientOptions) orDefault() ClientOptions {
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = 10 * time.Second
+	}
+	o.Bounds = o.Bounds.orDefault()
+	return o
+}
+
+// DialOptions returns the gRPC dial options that bound messages as o.Bounds say.
+func (o ClientOptions) DialOptions() []grpc.DialOption {
+	b := o.Bounds.orDefault()
+	return []grpc.DialOption{grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(b.MaxMessageBytes), grpc.MaxCallSendMsgSize(b.MaxMessageBytes))}
+}
+
+// Client is a target.Target served by another process over the OffloadTarget protocol: one
+// Client is one session. Trees cross as whole trees both ways; completions are applied onto
+// the very trees handed over, so the suite sees the target's writes as if it ran in process.
+type Client struct {
+	rpc  pb.OffloadTargetClient
+	opts ClientOptions
+
+	mu        sync.Mutex
+	session   uint64
+	host      target.Host
+	trees     map[uint64]*blockTable
+	treeIDs   map[*ndis.MiniportOffloadBlockList]uint64
+	lastTree  uint64
+	lists     *listTable
+	inFlight  map[uint64]chan struct{}
+	delivered map[uint64]int // per tree_id: during-call completions delivered to the host
+	progress  chan struct{}  // closed and replaced when delivered grows
+	fault     error
+	closing   bool
+	cancel    context.CancelFunc
+	eventDone chan struct{}
+}
+
+var _ target.Target = (*Client)(nil)
+
+// NewClient returns a client that opens a session on conn when opened. conn is not owned: it
+// stays open after Close.
+func NewClient(conn grpc.ClientConnInterface, opts ClientOptions) *Client {
+	return &Client{rpc: pb.NewOffloadTargetClient(conn), opts: opts.orDefault()}
+}
+
+// ErrFault wraps the fault that makes a client's handler calls fail.
+var ErrFault = errors.New("remote target faulted")
+
+func (c *Client) reportFault(err error) {
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
+		return
+	}
+	if c.fault == nil {
+		c.fault = fmt.Errorf("%w: %w", ErrFault, err)
+	}
+	c.mu.Unlock()
+	if c.opts.OnFault != nil {
+		c.opts.OnFault(err)
+	}
+}
+
+// Open creates a session, starts its event stream and returns what the target declares.
+func (c *Client) Open(host target.Host) (target.Info, error) {
+	if host == nil {
+		return target.Info{}, errors.New("remote target: Open needs a host")
+	}
+	c.mu.Lock()
+	if c.session != 0 {
+		c.mu.Unlock()
+		return target.Info{}, errors.New("remote target: already open")
+	}
+	c.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), c.opts.CallTimeout)
+	defer cancel()
+	resp, err := c.rpc.Open(ctx, &pb.OpenRequest{})
+	if err != nil {
+		return target.Info{}, fmt.Errorf("remote target: Open: %w", err)
+	}
+	info, err := infoFromPB(resp.GetInfo())
+	if err == nil && resp.GetSessionId() == 0 {
+		err = errors.New("session_id is zero")
+	}
+	if err != nil {
+		return target.Info{}, fmt.Errorf("remote target: Open: malformed response: %w", err)
+	}
+	sctx, scancel := context.WithCancel(context.Background())
+	stream, err := c.rpc.Events(sctx, &pb.EventsRequest{SessionId: resp.SessionId})
+	if err != nil {
+		scancel()
+		c.closeSession(resp.SessionId)
+		return target.Info{}, fmt.Errorf("remote target: Events: %w", err)
+	}
+	c.mu.Lock()
+	c.session, c.host, c.cancel = resp.SessionId, host, scancel
+	c.trees, c.treeIDs = map[uint64]*blockTable{}, map[*ndis.MiniportOffloadBlockList]uint64{}
+	c.lists, c.inFlight = newListTable(true), map[uint64]chan struct{}{}
+	c.delivered, c.progress = map[uint64]int{}, make(chan struct{})
+	c.eventDone = make(chan struct{})
+	c.mu.Unlock()
+	go c.receive(stream, c.eventDone)
+	return info, nil
+}
+
+func (c *Client) closeSession(id uint64) (*pb.CloseResponse, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), c.opts.CallTimeout)
+	defer cancel()
+	return c.rpc.Close(ctx, &pb.CloseRequest{SessionId: id})
+}
+
+// Close closes the session, waits (at most CallTimeout) for the completions the target made
+// while closing, and ends the event stream.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	id, done, cancel := c.session, c.eventDone, c.cancel
+	if id == 0 || c.closing {
+		c.mu.Unlock()
+		return nil
+	}
+	c.closing = true
+	c.mu.Unlock()
+	resp, err := c.closeSession(id)
+	select {
+	case <-done:
+	case <-time.After(c.opts.CallTimeout):
+	}
+	cancel()
+	<-done
+	if err != nil {
+		return fmt.Errorf("remote target: Close: %w", err)
+	}
+	if resp.GetError() != "" {
+		return fmt.Errorf("remote target: Close: %s", resp.GetError())
+	}
+	return nil
+}
+
+func (c *Client) receive(stream grpc.ServerStreamingClient[pb.Event], done chan struct{}) {
+	defer close(done)
+	for {
+		ev, err := stream.Recv()
+		if err != nil {
+			c.mu.Lock()
+			closing := c.closing
+			c.mu.Unlock()
+			if closing && (errors.Is(err, io.EOF) || status.Code(err) == codes.Canceled) {
+				return
+			}
+			if errors.Is(err, io.EOF) {
+				err = errors.New("the event stream ended before Close")
+			}
+			c.reportFault(fmt.Errorf("event stream: %w", err))
+			return
+		}
+		switch k := ev.GetKind().(type) {
+		case *pb.Event_StateCompletion:
+			c.stateCompletion(k.StateCompletion)
+		case *pb.Event_SendCompletion:
+			c.sendCompletion(k.SendCompletion)
+		default:
+			c.reportFault(fmt.Errorf("malformed event: unknown kind %T", k))
+		}
+	}
+}
+
+func (c *Client) stateCompletion(m *pb.StateCompletion) {
+	complete := completerFor(c.host, m.GetOperation())
+	if complete == nil {
+		c.reportFault(fmt.Errorf("malformed completion: unknown operation %v", m.GetOperation()))
+		return
+	}
+	if err := checkTree(m.GetTree(), c.opts.Bounds); err != nil {
+		c.reportFault(fmt.Errorf("malformed %v completion: %w", m.GetOperation(), err))
+		return
+	}
+	c.mu.Lock()
+	id := m.Tree.TreeId
+	bt := c.trees[id]
+	if bt == nil {
+		bt = newBlockTable() // a tree never handed over: forwarded as a fresh tree
+	}
+	root := applyTree(bt, c.lists, m.Tree)
+	wait := c.inFlight[id]
+	c.mu.Unlock()
+	if wait != nil && !m.DuringCall {
+		// The target completed after its handler returned; deliver after the call's reply,
+		// as in process, so that the reply overtaken by the event does not look like a
+		// completion from inside the handler.
+		select {
+		case <-wait:
+		case <-time.After(c.opts.CallTimeout):
+		}
+	}
+	complete(root)
+	if m.DuringCall {
+		c.mu.Lock()
+		c.delivered[id]++
+		close(c.progress)
+		c.progress = make(chan struct{})
+		c.mu.Unlock()
+	}
+}
+
+// awaitDelivered waits (at most CallTimeout) until n during-call completions of the tree
+// have been delivered, so that a handler that completed synchronously returns, as in
+// process, only after the host's completion returned.
+func (c *Client) awaitDelivered(id uint64, n int) {
+	deadline := time.NewTimer(c.opts.CallTimeout)
+	defer deadline.Stop()
+	for {
+		c.mu.Lock()
+		done, progress := c.delivered[id] >= n, c.progress
+		c.mu.Unlock()
+		if done {
+			return
+		}
+		select {
+		case <-progress:
+		case <-deadline.C:
+			return
+		}
+	}
+}
+
+func (c *Client) sendCompletion(m *pb.SendCompletion) {
+	if err := checkLists(m.GetLists(), c.opts.Bounds, false); err != nil {
+		c.reportFault(fmt.Errorf("malformed send completion: %w", err))
+		return
+	}
+	c.mu.Lock()
+	var first, prev *ndis.NetBufferList
+	for _, lm := range m.Lists {
+		l := applyList(c.lists, lm)
+		if prev == nil {
+			first = l
+		} else {
+			prev.Next = l
+		}
+		prev = l
+	}
+	if prev != nil {
+		prev.Next = nil
+	}
+	c.mu.Unlock()
+	c.host.NdisTcpOffloadSendComplete(first)
+}
+
+func completerFor(h target.Host, o pb.Operation) func(*ndis.MiniportOffloadBlockList) {
+	switch o {
+	case pb.Operation_OPERATION_INITIATE:
+		return h.NdisMInitiateOffloadComplete
+	case pb.Operation_OPERATION_QUERY:
+		return h.NdisMQueryOffloadStateComplete
+	case pb.Operation_OPERATION_UPDATE:
+		return h.NdisMUpdateOffloadComplete
+	case pb.Operation_OPERATION_INVALIDATE:
+		return h.NdisMInvalidateOffloadComplete
+	case pb.Operation_OPERATION_TERMINATE:
+		return h.NdisMTerminateOffloadComplete
+	}
+	return nil
+}
+
+var handlerNames = map[pb.Operation]string{
+	pb.Operation_OPERATION_INITIATE:   "MiniportInitiateOffload",
+	pb.Operation_OPERATION_QUERY:      "MiniportQueryOffload",
+	pb.Operation_OPERATION_UPDATE:     "MiniportUpdateOffload",
+	pb.Operation_OPERATION_INVALIDATE: "MiniportInvalidateOffload",
+	pb.Operation_OPERATION_TERMINATE:  "MiniportTerminateOffload",
+}
+
+func (c *Client) call(o pb.Operation, tree *ndis.MiniportOffloadBlockList) error {
+	name := handlerNames[o]
+	if tree == nil {
+		return fmt.Errorf("remote target: %s: nil tree", name)
+	}
+	c.mu.Lock()
+	if c.session == 0 || c.closing {
+		c.mu.Unlock()
+		return fmt.Errorf("remote target: %s: not open", name)
+	}
+	if c.fault != nil {
+		err := c.fault
+		c.mu.Unlock()
+		return fmt.Errorf("remote target: %s: %w", name, err)
+	}
+	id := c.treeIDs[tree]
+	if id == 0 {
+		c.lastTree++
+		id = c.lastTree
+		c.treeIDs[tree] = id
+		c.trees[id] = newBlockTable()
+		c.trees[id].root = tree
+	}
+	m, err := encodeTree(c.trees[id], c.lists, id, tree, c.opts.Bounds)
+	if err != nil {
+		c.mu.Unlock()
+		return fmt.Errorf("remote target: %s: %w", name, err)
+	}
+	replied := make(chan struct{})
+	c.inFlight[id] = replied
+	session, deliveredBefore := c.session, c.delivered[id]
+	c.mu.Unlock()
+
+	ctx, cancel := context.WithTimeout(context.Background(), c.opts.CallTimeout)
+	resp, err := c.rpc.Call(ctx, &pb.CallRequest{SessionId: session, Operation: o, Tree: m})
+	cancel()
+	c.mu.Lock()
+	if c.inFlight[id] == replied {
+		delete(c.inFlight, id)
+	}
+	c.mu.Unlock()
+	close(replied)
+	if err != nil {
+		return fmt.Errorf("remote target: %s: %w", name, err)
+	}
+	if n := resp.GetCompletionsDuringCall(); n > 0 {
+		c.awaitDelivered(id, deliveredBefore+int(n))
+	}
+	if resp.GetError() != "" {
+		return fmt.Errorf("remote target: %s: %s", name, resp.GetError())
+	}
+	return nil
+}
+
+// MiniportInitiateOffload sends the tree to the target's MiniportInitiateOffload.
+func (c *Client) MiniportInitiateOffload(t *ndis.MiniportOffloadBlockList) error {
+	return c.call(pb.Operation_OPERATION_INITIATE, t)
+}
+
+// MiniportQueryOffload sends the tree to the target's MiniportQueryOffload.
+func (c *Client) MiniportQueryOffload(t *ndis.MiniportOffloadBlockList) error {
+	return c.call(pb.Operation_OPERATION_QUERY, t)
+}
+
+// MiniportUpdateOffload sends the tree to the target's MiniportUpdateOffload.
+func (c *Client) MiniportUpdateOffload(t *ndis.MiniportOffloadBlockList) error {
+	return c.call(pb.Operation_OPERATION_UPDATE, t)
+}
+
+// MiniportInvalidateOffload sends the tree to the target's MiniportInvalidateOffload.
+func (c *Client) MiniportInvalidateOffload(t *ndis.MiniportOffloadBlockList) error {
+	return c.call(pb.Operation_OPERATION_INVALIDATE, t)
+}
+
+// MiniportTerminateOffload sends the tree to the target's MiniportTerminateOffload.
+func (c *Client) MiniportTerminateOffload(t *ndis.MiniportOffloadBlockList) error {
+	return c.call(pb.Operation_OPERATION_TERMINATE, t)
+}

@@ -1,0 +1,223 @@
+package remote
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/ndis-chimney/conformance/target"
+)
+
+// EnvSocket names the environment variable through which a launched target learns the path
+// of the unix socket it must serve on.
+const EnvSocket = "CHIMNEY_TARGET_SOCKET"
+
+// stderrTail is how much of a launched target's output a Launcher keeps.
+const stderrTail = 64 << 10
+
+// ExecConfig configures a launched target.
+type ExecConfig struct {
+	Path string   // the binary
+	Args []string // its arguments
+	Env  []string // added to the suite's environment ("KEY=value")
+	// StartTimeout bounds how long the binary may take to accept on its socket; default 10 s.
+	StartTimeout time.Duration
+	// CallTimeout bounds every RPC (see ClientOptions); default 10 s.
+	CallTimeout time.Duration
+	// OnFault is passed to every client (see ClientOptions).
+	OnFault func(error)
+	Bounds  Bounds
+}
+
+// Launcher runs a target binary that serves the protocol on a unix socket in a private
+// directory, and makes clients of it.
+type Launcher struct {
+	cfg    ExecConfig
+	dir    string
+	sock   string
+	stderr *tail
+
+	mu       sync.Mutex
+	cmd      *exec.Cmd
+	stdin    io.WriteCloser
+	exited   chan struct{}
+	endpoint *Endpoint
+	closed   bool
+}
+
+// Exec starts the binary once, with the path of a unix socket in a fresh private directory
+// (mode 0700, the only access path to the socket) in CHIMNEY_TARGET_SOCKET, and waits for it
+// to accept. The binary runs in the suite's working directory with a pipe as stdin, which
+// closes when the launcher stops it.
+func Exec(cfg ExecConfig) (*Launcher, error) {
+	if cfg.Path == "" {
+		return nil, errors.New("exec target: no binary")
+	}
+	if cfg.StartTimeout <= 0 {
+		cfg.StartTimeout = 10 * time.Second
+	}
+	dir, err := os.MkdirTemp("", "chimney-target-")
+	if err != nil {
+		return nil, fmt.Errorf("exec target: %w", err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("exec target: %w", err)
+	}
+	l := &Launcher{cfg: cfg, dir: dir, sock: filepath.Join(dir, "target.sock"), stderr: &tail{}}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return l, nil
+}
+
+// start runs the binary and waits until it accepts; l.mu is held.
+func (l *Launcher) start() error {
+	os.Remove(l.sock)
+	cmd := exec.Command(l.cfg.Path, l.cfg.Args...)
+	cmd.Env = append(append(os.Environ(), l.cfg.Env...), EnvSocket+"="+l.sock)
+	cmd.Stdout, cmd.Stderr = l.stderr, l.stderr
+	cmd.WaitDelay = time.Second
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return fmt.Errorf("exec target: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("exec target %s: %w", l.cfg.Path, err)
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	l.cmd, l.stdin, l.exited = cmd, stdin, exited
+	if err := l.waitReady(); err != nil {
+		l.kill()
+		return err
+	}
+	ep, err := dial("unix://"+l.sock, ClientOptions{CallTimeout: l.cfg.CallTimeout, OnFault: l.cfg.OnFault, Bounds: l.cfg.Bounds})
+	if err != nil {
+		l.kill()
+		return err
+	}
+	l.endpoint = ep
+	return nil
+}
+
+func (l *Launcher) waitReady() error {
+	deadline := time.NewTimer(l.cfg.StartTimeout)
+	defer deadline.Stop()
+	poll := time.NewTicker(10 * time.Millisecond)
+	defer poll.Stop()
+	for {
+		select {
+		case <-l.exited:
+			return fmt.Errorf("exec target %s exited before serving (%s); its output ends:\n%s", l.cfg.Path, l.cmd.ProcessState, l.stderr)
+		case <-deadline.C:
+			return fmt.Errorf("exec target %s did not accept on %s within %s; its output ends:\n%s", l.cfg.Path, l.sock, l.cfg.StartTimeout, l.stderr)
+		case <-poll.C:
+		}
+		fi, err := os.Stat(l.sock)
+		if err != nil || fi.Mode()&os.ModeSocket == 0 {
+			continue
+		}
+		if di, err := os.Stat(l.dir); err != nil || di.Mode().Perm() != 0o700 {
+			return fmt.Errorf("exec target: the socket directory %s is no longer private (mode %v)", l.dir, di.Mode().Perm())
+		}
+		if c, err := net.DialTimeout("unix", l.sock, time.Second); err == nil {
+			c.Close()
+			return nil
+		}
+	}
+}
+
+// kill stops the process and waits for it; l.mu is held.
+func (l *Launcher) kill() {
+	if l.endpoint != nil {
+		l.endpoint.Close()
+		l.endpoint = nil
+	}
+	if l.cmd == nil {
+		return
+	}
+	l.stdin.Close()
+	select {
+	case <-l.exited:
+	case <-time.After(time.Second):
+		l.cmd.Process.Kill()
+		<-l.exited
+	}
+}
+
+// Factory returns the function the suite makes targets with: each call returns a new,
+// unopened client (one session), restarting the binary first if it has died.
+func (l *Launcher) Factory() func() (target.Target, error) {
+	return func() (target.Target, error) {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if l.closed {
+			return nil, errors.New("exec target: launcher closed")
+		}
+		select {
+		case <-l.exited:
+			l.kill()
+			if err := l.start(); err != nil {
+				return nil, fmt.Errorf("restarting: %w", err)
+			}
+		default:
+		}
+		return l.endpoint.Factory()()
+	}
+}
+
+// Pid returns the process ID of the running binary.
+func (l *Launcher) Pid() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.cmd.Process.Pid
+}
+
+// Stderr returns the last 64 KiB of the binary's output (stdout and stderr), for failure
+// reports.
+func (l *Launcher) Stderr() string { return l.stderr.String() }
+
+// Close stops the binary (closing its stdin, then killing it after a second) and removes
+// the private directory.
+func (l *Launcher) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return nil
+	}
+	l.closed = true
+	l.kill()
+	return os.RemoveAll(l.dir)
+}
+
+// tail keeps the last stderrTail bytes written to it.
+type tail struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - stderrTail; over > 0 {
+		t.buf = append(t.buf[:0:0], t.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
+}
