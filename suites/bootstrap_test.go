@@ -3,9 +3,9 @@ package suites_test
 import (
 	"flag"
 	"fmt"
+	"strings"
 	"testing"
 
-	"github.com/ndis-chimney/conformance/reference"
 	"github.com/ndis-chimney/conformance/suites"
 	"github.com/ndis-chimney/conformance/suites/config"
 	"github.com/ndis-chimney/conformance/suites/faults"
@@ -20,7 +20,15 @@ var (
 	reportDir  = flag.String("report-dir", "", "write the reports here instead of where ginkgo.yml says")
 	faultName  = flag.String("fault", "", "run against the reference wrapped in this fault of suites/faults (meta-tests)")
 	control    = flag.Bool("fault-control", false, "with -fault: apply only the fault's configuration, not the fault, so the reference shows it passes the same specs")
+	kind       config.Kind
+	targetPath = flag.String("target-path", "", "with -target=exec: the target binary (overrides target.exec.path)")
+	targetArgs = flag.String("target-args", "", "with -target=exec: its arguments, separated by spaces (override target.exec.args)")
+	targetAddr = flag.String("target-address", "", "with -target=connect: unix:///path or host:port (overrides target.connect.address)")
 )
+
+func init() {
+	flag.Var(&kind, "target", fmt.Sprintf("the target kind, one of %v (overrides target.kind)", config.Kinds))
+}
 
 // TestConformance is the bootstrap suite: it reads ginkgo.yml and runs every spec against the
 // target it selects.
@@ -32,6 +40,7 @@ func TestConformance(t *testing.T) {
 	if *reportDir != "" {
 		cfg.Reports.Dir = *reportDir
 	}
+	overrideTarget(cfg)
 	var fault *faults.Fault
 	if *faultName != "" {
 		f, ok := faults.ByName(*faultName)
@@ -43,7 +52,12 @@ func TestConformance(t *testing.T) {
 		}
 		fault = f
 	}
-	factory := referenceFactory(cfg)
+	sel, err := suites.SelectTarget(cfg)
+	if err != nil {
+		t.Fatalf("target: %v", err)
+	}
+	defer sel.Close()
+	factory := sel.Factory
 	if f := fault; f != nil && !*control {
 		inner := factory
 		factory = func() (target.Target, error) {
@@ -54,19 +68,21 @@ func TestConformance(t *testing.T) {
 			return f.Wrap(t), nil
 		}
 	}
-	suites.Run(t, factory, cfg)
+	suites.Run(t, factory, cfg, suites.WithDiagnostics(sel.Diagnostics))
 }
 
-// referenceFactory makes reference targets with the limits and readings of ginkgo.yml.
-func referenceFactory(cfg *config.Config) func() (target.Target, error) {
-	in := cfg.Interpretations
-	rc := reference.Config{
-		Limits:                           cfg.Target.Reference.Limits.TargetLimits(),
-		PlaceholderStatusFromDependents:  in.PlaceholderStatusFollowsDependents,
-		LinkerAllFailedPartialSuccess:    in.LinkerAllDependentsFailedPartialSuccess,
-		RootFailureStopsWholeTree:        in.RootFailureStopsWholeTree,
-		KeepaliveResetOnKeepAliveRestart: in.KeepaliveResetFlag == config.ResetOnKeepAliveRestart,
-		SendCompleteInitiateData:         in.InitiateSendDataOnlySendCompleted,
+// overrideTarget applies the -target flags to the configuration.
+func overrideTarget(cfg *config.Config) {
+	if kind != "" {
+		cfg.Target.Kind = kind
 	}
-	return func() (target.Target, error) { return reference.New(rc), nil }
+	if *targetPath != "" {
+		cfg.Target.Exec.Path = *targetPath
+	}
+	if *targetArgs != "" {
+		cfg.Target.Exec.Args = strings.Fields(*targetArgs)
+	}
+	if *targetAddr != "" {
+		cfg.Target.Connect.Address = *targetAddr
+	}
 }

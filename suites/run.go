@@ -31,14 +31,27 @@ import (
 
 // run is what the specs of the current run use.
 var run struct {
-	factory harness.Factory
-	cfg     *config.Config
+	factory     harness.Factory
+	cfg         *config.Config
+	diagnostics func() string
+}
+
+// Option adjusts a run.
+type Option func()
+
+// WithDiagnostics attaches what diagnostics returns (e.g. a launched target's stderr) to the
+// report of every failed spec.
+func WithDiagnostics(diagnostics func() string) Option {
+	return func() { run.diagnostics = diagnostics }
 }
 
 // Run runs the specs against targets made by factory, configured by cfg. Reports go where cfg
 // says unless Ginkgo's own report flags name other paths (explicit flags win).
-func Run(t *testing.T, factory harness.Factory, cfg *config.Config) bool {
+func Run(t *testing.T, factory harness.Factory, cfg *config.Config, opts ...Option) bool {
 	t.Helper()
+	for _, o := range opts {
+		o()
+	}
 	if err := rules.Validate(); err != nil {
 		t.Fatalf("the rule catalog is malformed: %v", err)
 	}
@@ -72,6 +85,13 @@ func open() *harness.Session {
 
 // interpretations returns the readings selected in ginkgo.yml.
 func interpretations() config.Interpretations { return run.cfg.Interpretations }
+
+// A failed spec carries the target's own diagnostics, when the run has them.
+var _ = ginkgo.AfterEach(func() {
+	if run.diagnostics != nil && ginkgo.CurrentSpecReport().Failed() {
+		ginkgo.AddReportEntry("target diagnostics (stderr, last 64 KiB)", run.diagnostics(), ginkgo.ReportEntryVisibilityFailureOrVerbose)
+	}
+})
 
 // The conformance report is written once, after all specs, on the first parallel process.
 var _ = ginkgo.ReportAfterSuite("conformance report", func(r types.Report) {
