@@ -67,7 +67,9 @@ func (s *Session) Begin(op Op, tree *ndis.MiniportOffloadBlockList) *Pending {
 	s.handed = append(s.handed, handover{op: op, tree: tree})
 	ginkgo.AddReportEntry(fmt.Sprintf("%s tree handed over", op.Handler()), p.before.Text, ginkgo.ReportEntryVisibilityFailureOrVerbose)
 	if err := s.call(op, tree); err != nil {
-		Failf(contractOf(op).Asynchronous, op, "", "%v", err)
+		// A handler that panics, errs (a dead or broken out-of-process target) or never
+		// returns leaves the tree without the one completion the contract promises.
+		Failf(contractOf(op).ExactlyOnce, op, "", "%v, so no %s can be expected", err, op.Completion())
 	}
 	return p
 }

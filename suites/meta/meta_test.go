@@ -131,7 +131,7 @@ func tail(b []byte) string {
 }
 
 // buildSuite compiles the suite's test binary once for all tests of this package.
-func buildSuite(t *testing.T) string {
+func buildSuite(t testing.TB) string {
 	t.Helper()
 	suiteBinary.once.Do(func() {
 		dir, err := os.MkdirTemp("", "conformance-meta-")

@@ -1,0 +1,117 @@
+package meta
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// TestTheSuiteSurvivesAMisbehavingTarget runs specs against a launched target that crashes,
+// never starts, never completes or does not speak the protocol. Each time the run must end
+// within a bound, fail the specs it touched with a message that says what happened, go on
+// with the next spec, and write its reports.
+func TestTheSuiteSurvivesAMisbehavingTarget(t *testing.T) {
+	bin := buildSuite(t)
+	target := filepath.Join(t.TempDir(), "misbehaving-target")
+	build := exec.Command("go", "build", "-o", target, "./testdata/misbehaving-target")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the misbehaving target: %v\n%s", err, out)
+	}
+	cases := []struct {
+		mode, filter string
+		// what the failure messages must say, and whether some spec must pass after a failure
+		says      string
+		continues bool
+	}{
+		{"crash", "op:initiate && layer:tcp", "adapter error", true},
+		{"slow-start", "rule:INIT-003", "cannot create the target", false},
+		{"hang", "rule:INIT-003", "[INIT-003]", false},
+		{"garbage", "rule:INIT-003", "[harness]", false},
+	}
+	for _, c := range cases {
+		t.Run(c.mode, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			cfg := writeExecConfig(t, dir, target)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, "-config="+cfg, "-ginkgo.label-filter="+c.filter)
+			cmd.Dir = ".."
+			cmd.Env = append(os.Environ(), "MISBEHAVE="+c.mode)
+			out, err := cmd.CombinedOutput()
+			if ctx.Err() != nil {
+				t.Fatalf("the run against a %s target did not end within 2 minutes:\n%s", c.mode, tail(out))
+			}
+			if err == nil {
+				t.Fatalf("the run against a %s target passed:\n%s", c.mode, tail(out))
+			}
+			for _, name := range []string{"junit.xml", "ginkgo.json", "conformance.md", "conformance.json"} {
+				if _, err := os.Stat(filepath.Join(dir, "reports", name)); err != nil {
+					t.Errorf("no %s after the run against a %s target: %v", name, c.mode, err)
+				}
+			}
+			specs := readSpecs(t, filepath.Join(dir, "reports", "ginkgo.json"))
+			failedThenPassed, said := false, false
+			seenFailure := false
+			for _, s := range specs {
+				switch {
+				case s.State.Is(types.SpecStateFailureStates):
+					seenFailure = true
+					said = said || strings.Contains(s.Failure.Message, c.says)
+				case s.State == types.SpecStatePassed && seenFailure:
+					failedThenPassed = true
+				}
+			}
+			if !said {
+				t.Errorf("no failure against a %s target says %q:\n%s", c.mode, c.says, tail(out))
+			}
+			if c.continues && !failedThenPassed {
+				t.Errorf("against a %s target no spec passed after the first failure: the run did not go on with a fresh target", c.mode)
+			}
+			if c.mode == "crash" && !strings.Contains(string(out), "crashing on purpose") {
+				t.Errorf("the crashed target's stderr is not in the failed spec's report")
+			}
+		})
+	}
+}
+
+// writeExecConfig writes a ginkgo.yml that launches target with a short start timeout and
+// reports into dir/reports, and returns its path.
+func writeExecConfig(t *testing.T, dir, target string) string {
+	t.Helper()
+	data, err := os.ReadFile("../../ginkgo.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(data), "  kind: reference\n",
+		fmt.Sprintf("  kind: exec\n  exec:\n    path: %s\n    start: 2s\n", target), 1)
+	if s == string(data) {
+		t.Fatal("ginkgo.yml no longer has 'kind: reference' to replace")
+	}
+	cfg := filepath.Join(dir, "ginkgo.yml")
+	if err := os.WriteFile(cfg, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func readSpecs(t *testing.T, path string) types.SpecReports {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reports []types.Report
+	if err := json.Unmarshal(data, &reports); err != nil || len(reports) != 1 {
+		t.Fatalf("reading %s: %v", path, err)
+	}
+	return reports[0].SpecReports
+}
