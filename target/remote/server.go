@@ -97,7 +97,7 @@ func (s *Server) Open(ctx context.Context, _ *pb.OpenRequest) (*pb.OpenResponse,
 	ss := &session{
 		id: s.lastID, target: t, bounds: s.bounds,
 		trees: map[uint64]*blockTable{}, treeIDs: map[*ndis.MiniportOffloadBlockList]uint64{},
-		lists: newListTable(false), inCall: map[*ndis.MiniportOffloadBlockList]int{}, during: map[*ndis.MiniportOffloadBlockList]int{}, signal: make(chan struct{}, 1),
+		lists: newListTable(false), inCall: map[*ndis.MiniportOffloadBlockList]int{}, returned: map[*ndis.MiniportOffloadBlockList]chan struct{}{}, during: map[*ndis.MiniportOffloadBlockList]int{}, signal: make(chan struct{}, 1),
 	}
 	s.sessions[ss.id] = ss
 	s.mu.Unlock()
@@ -189,13 +189,17 @@ func (s *Server) Call(ctx context.Context, req *pb.CallRequest) (*pb.CallRespons
 	}
 	root := applyTree(bt, ss.lists, req.Tree)
 	ss.treeIDs[root] = req.Tree.TreeId
-	ss.inCall[root]++
+	if ss.inCall[root]++; ss.inCall[root] == 1 {
+		ss.returned[root] = make(chan struct{})
+	}
 	before := ss.during[root]
 	ss.mu.Unlock()
 	herr := callHandler(handler, root)
 	ss.mu.Lock()
 	if ss.inCall[root]--; ss.inCall[root] == 0 {
 		delete(ss.inCall, root)
+		close(ss.returned[root])
+		delete(ss.returned, root)
 	}
 	resp := &pb.CallResponse{CompletionsDuringCall: uint32(ss.during[root] - before)}
 	ss.mu.Unlock()
@@ -256,7 +260,8 @@ type session struct {
 	treeIDs   map[*ndis.MiniportOffloadBlockList]uint64 // root -> tree_id
 	lists     *listTable
 	inCall    map[*ndis.MiniportOffloadBlockList]int
-	during    map[*ndis.MiniportOffloadBlockList]int // completions made during a call, ever
+	returned  map[*ndis.MiniportOffloadBlockList]chan struct{} // closed when the handler call for a tree returns
+	during    map[*ndis.MiniportOffloadBlockList]int           // completions made during a call, ever
 	queue     []*pb.Event
 	signal    chan struct{}
 	streaming bool
@@ -299,6 +304,18 @@ func (ss *session) complete(o pb.Operation, tree *ndis.MiniportOffloadBlockList)
 	ss.mu.Lock()
 	defer ss.wake()
 	defer ss.mu.Unlock()
+	ss.completeLocked(o, tree)
+}
+
+// insideWait is how long a completion that arrives while its tree's handler call is still in
+// progress is held, waiting for the handler to return. A handler that returns meanwhile did
+// not depend on the completion (the two raced on different threads); one that does not
+// completed from inside the call. The suite's harness decides the same way in process.
+const insideWait = 500 * time.Millisecond
+
+// completeLocked encodes tree as handed back and queues it; it holds ss.mu, which it may
+// release while it waits to see whether the handler call returns.
+func (ss *session) completeLocked(o pb.Operation, tree *ndis.MiniportOffloadBlockList) {
 	id := ss.treeIDs[tree]
 	bt := ss.trees[id]
 	if id == 0 || bt == nil {
@@ -309,7 +326,16 @@ func (ss *session) complete(o pb.Operation, tree *ndis.MiniportOffloadBlockList)
 		ss.fault = errors.Join(ss.fault, fmt.Errorf("%v completion: %w", o, err))
 		return
 	}
-	during := ss.inCall[tree] > 0
+	during := false
+	if ch, inCall := ss.returned[tree], ss.inCall[tree] > 0; inCall {
+		ss.mu.Unlock()
+		select {
+		case <-ch:
+		case <-time.After(insideWait):
+			during = true
+		}
+		ss.mu.Lock()
+	}
 	if during {
 		ss.during[tree]++
 	}
