@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -114,4 +115,63 @@ func readSpecs(t *testing.T, path string) types.SpecReports {
 		t.Fatalf("reading %s: %v", path, err)
 	}
 	return reports[0].SpecReports
+}
+
+// TestAnInterruptedRunStillWritesItsReports interrupts a run (SIGINT) once specs are under
+// way and requires the reports, marked as interrupted.
+func TestAnInterruptedRunStillWritesItsReports(t *testing.T) {
+	bin := buildSuite(t)
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "-report-dir="+dir, "-ginkgo.no-color")
+	cmd.Dir = ".."
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until some specs have passed, then interrupt.
+	buf := make([]byte, 4096)
+	var seen strings.Builder
+	for strings.Count(seen.String(), "•") < 20 {
+		n, err := out.Read(buf)
+		if err != nil {
+			t.Fatalf("the run ended before it could be interrupted: %v\n%s", err, seen.String())
+		}
+		seen.Write(buf[:n])
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+	if err := cmd.Wait(); err == nil {
+		t.Fatal("an interrupted run exited 0")
+	}
+	if ctx.Err() != nil {
+		t.Fatal("the interrupted run did not end within 2 minutes")
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "conformance.md"))
+	if err != nil {
+		t.Fatalf("no conformance report after the interrupt: %v", err)
+	}
+	if !strings.Contains(string(md), "Interrupted") || !strings.Contains(string(md), "INCOMPLETE") {
+		t.Errorf("the report of an interrupted run must say so and be incomplete:\n%s", firstLines(string(md), 12))
+	}
+	for _, name := range []string{"junit.xml", "ginkgo.json", "conformance.json"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("no %s after the interrupt: %v", name, err)
+		}
+	}
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, "\n")
 }
