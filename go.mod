@@ -3,6 +3,9 @@ module github.com/ndis-chimney/conformance
 go 1.26.8
 
 require (
+	// Frames on the wire: pinned for the data-path and wire specs, which build on it. Until
+	// they land nothing imports it, so "go mod tidy" would drop it; keep it.
+	github.com/google/gopacket v1.1.19
 	github.com/onsi/ginkgo/v2 v2.34.0
 	github.com/onsi/gomega v1.44.0
 	go.yaml.in/yaml/v3 v3.0.6
