@@ -226,6 +226,7 @@ var _ = func() bool {
 					first := s.MustInitiate(ctx, fixtures.OneConnection())
 					s.MustInitiate(ctx, fixtures.Under(fixtures.NewNeighbor(1), fixtures.Under(fixtures.NewPath4(1), fixtures.NewConnection(1))))
 					out := s.Do(ctx, c.Op, c.Plain(first.Tree))
+					judgeFailure(rules.ContextStaysValidWhileOffloaded, out)
 					for _, b := range out.After.Blocks {
 						if roleHandedOver(out, b.Block) != ndis.RoleLinker || !b.Block.HasState() {
 							continue
@@ -252,6 +253,7 @@ var _ = Describe("MiniportQueryOffload", func() {
 				origs := treeByContext(initiated)
 				tree := reorder(fixtures.ReferenceTree(initiated, fixtures.AllClasses))
 				out := s.Query(ctx, tree)
+				judgeFailure(rules.TargetResolvesContext, out)
 				for _, b := range out.After.Blocks {
 					orig := origs[b.Slot]
 					Expect(orig).NotTo(BeNil(), harness.Because(rules.TargetResolvesContext, harness.Query, b.Path)+"\nthe host's slot no longer holds a PVOID the target issued")
@@ -291,12 +293,14 @@ var _ = Describe("MiniportTerminateOffload", func() {
 			By("terminating the second connection only")
 			gone := fixtures.ReferenceTree(initiated, fixtures.DelegatedOnly).DependentBlockList.DependentBlockList.NextBlock
 			out := s.Terminate(ctx, fixtures.Under(fixtures.Placeholder(ndis.LayerNeighbor), fixtures.Under(fixtures.Placeholder(ndis.LayerPath), gone)))
+			judgeFailure(rules.TargetResolvesContext, out)
 			Expect(gone.Status).To(Equal(ndis.StatusSuccess), harness.Because(rules.TargetResolvesContext, harness.Terminate, out.Path(gone)))
 
 			By("querying the first connection")
 			asked := fixtures.ReferenceTree(initiated, fixtures.AllClasses).DependentBlockList.DependentBlockList
 			asked.NextBlock = nil
 			q := s.Query(ctx, fixtures.Under(fixtures.Placeholder(ndis.LayerNeighbor), fixtures.Under(fixtures.Placeholder(ndis.LayerPath), asked)))
+			judgeFailure(rules.TargetResolvesContext, q)
 			Expect(asked.Status).To(Equal(ndis.StatusSuccess), harness.Because(rules.TargetResolvesContext, harness.Terminate, out.Path(gone))+
 				"\nthe connection the terminate did not name no longer answers a query at "+q.Path(asked))
 			Expect(asked.TCPConst.LocalPort).To(Equal(kept.TCPConst.LocalPort), harness.Because(rules.TargetResolvesContext, harness.Query, q.Path(asked)+" TCPConst.LocalPort"))

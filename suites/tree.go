@@ -112,6 +112,7 @@ var _ = Describe("MiniportQueryOffload", func() {
 				first := s.MustInitiate(ctx, fixtures.OneConnection())
 				tree := fixtures.ReferenceTree(first.Tree, classes)
 				out := s.Query(ctx, tree)
+				judgeFailure(rules.HeaderTypeNamesFollowingState, out)
 				origs := treeByContext(first.Tree)
 				for _, b := range out.After.Blocks {
 					Expect(b.Members.Status).To(Equal(ndis.StatusSuccess),
