@@ -89,7 +89,7 @@ func interpretations() config.Interpretations { return run.cfg.Interpretations }
 // A failed spec carries the target's own diagnostics, when the run has them.
 var _ = ginkgo.AfterEach(func() {
 	if run.diagnostics != nil && ginkgo.CurrentSpecReport().Failed() {
-		ginkgo.AddReportEntry("target diagnostics (stderr, last 64 KiB)", run.diagnostics(), ginkgo.ReportEntryVisibilityFailureOrVerbose)
+		ginkgo.AddReportEntry("target diagnostics (protocol faults, stderr)", run.diagnostics(), ginkgo.ReportEntryVisibilityFailureOrVerbose)
 	}
 })
 

@@ -5,19 +5,27 @@
 //	slow-start  never starts serving
 //	hang        never completes an initiate
 //	garbage     writes a non-protocol reply on its socket instead of serving
+//	malformed   answers every session with an event naming a block its tree does not carry
+//	fault:NAME  serves the reference wrapped in fault NAME of suites/faults (a second
+//	            completion, a completion of a tree never handed over, ...)
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"sync/atomic"
 
 	"github.com/ndis-chimney/conformance/reference"
 	"github.com/ndis-chimney/conformance/suites/config"
+	"github.com/ndis-chimney/conformance/suites/faults"
 	"github.com/ndis-chimney/conformance/target"
 	"github.com/ndis-chimney/conformance/target/ndis"
 	"github.com/ndis-chimney/conformance/target/remote"
+	"github.com/ndis-chimney/conformance/target/remote/pb"
+	"google.golang.org/grpc"
 )
 
 func main() {
@@ -35,10 +43,22 @@ func main() {
 	case "garbage":
 		serveGarbage(os.Getenv(remote.EnvSocket))
 		return
+	case "malformed":
+		serveMalformed(os.Getenv(remote.EnvSocket))
+		return
+	}
+	wrap := func(t target.Target) target.Target { return t }
+	if name, ok := strings.CutPrefix(mode, "fault:"); ok {
+		f, found := faults.ByName(name)
+		if !found {
+			fmt.Fprintf(os.Stderr, "misbehaving-target: no fault %q\n", name)
+			os.Exit(2)
+		}
+		wrap = f.Wrap
 	}
 	var initiates atomic.Int32
 	err = remote.ServeFromEnv(func() (target.Target, error) {
-		return &misbehaving{Target: reference.New(rc), mode: mode, initiates: &initiates}, nil
+		return &misbehaving{Target: wrap(reference.New(rc)), mode: mode, initiates: &initiates}, nil
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "misbehaving-target:", err)
@@ -79,4 +99,42 @@ func serveGarbage(path string) {
 		c.Write([]byte("this is not the protocol\r\n\r\n"))
 		c.Close()
 	}
+}
+
+// serveMalformed serves the protocol, but every session's event stream carries one completion
+// whose first block names a next block the tree does not carry.
+func serveMalformed(path string) {
+	lis, err := net.Listen("unix", path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "misbehaving-target:", err)
+		os.Exit(1)
+	}
+	srv := grpc.NewServer()
+	pb.RegisterOffloadTargetServer(srv, malformed{})
+	_ = srv.Serve(lis)
+}
+
+type malformed struct {
+	pb.UnimplementedOffloadTargetServer
+}
+
+func (malformed) Open(context.Context, *pb.OpenRequest) (*pb.OpenResponse, error) {
+	return &pb.OpenResponse{SessionId: 1, Info: &pb.Info{Name: "malformed"}}, nil
+}
+
+func (malformed) Events(_ *pb.EventsRequest, s grpc.ServerStreamingServer[pb.Event]) error {
+	_ = s.Send(&pb.Event{Kind: &pb.Event_StateCompletion{StateCompletion: &pb.StateCompletion{
+		Operation: pb.Operation_OPERATION_INITIATE,
+		Tree:      &pb.Tree{TreeId: 1, Blocks: []*pb.Block{{BlockId: 1, NextBlockId: 7}}},
+	}}})
+	<-s.Context().Done()
+	return nil
+}
+
+func (malformed) Call(context.Context, *pb.CallRequest) (*pb.CallResponse, error) {
+	return &pb.CallResponse{}, nil
+}
+
+func (malformed) Close(context.Context, *pb.CloseRequest) (*pb.CloseResponse, error) {
+	return &pb.CloseResponse{}, nil
 }
