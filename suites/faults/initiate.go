@@ -134,20 +134,7 @@ func init() {
 	Register(Fault{
 		Name:   "send-completes-data-of-failed-connections",
 		Breaks: []*rules.Rule{rules.FailedInitiateNoSendComplete},
-		Wrap: With(func() Hooks {
-			var host target.Host
-			return Hooks{
-				Opened: func(h target.Host) { host = h },
-				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
-					if op == OpInitiate {
-						for _, b := range failedWithSendData(tree) {
-							host.NdisTcpOffloadSendComplete(b.NetBufferListChain)
-						}
-					}
-					forward(tree)
-				},
-			}
-		}),
+		Wrap:   With(sendCompletesFailedConnections(func(ndis.Status) bool { return true })),
 	})
 
 	// Skipped dependents of a failed block reported as offloaded, with a context.
@@ -281,6 +268,34 @@ func failedWithSendData(tree *ndis.MiniportOffloadBlockList) []*ndis.MiniportOff
 		}
 	}
 	return out
+}
+
+// sendCompletesFailedConnections is a target that, at each initiate completion, passes to
+// NdisTcpOffloadSendComplete the send data of every connection it failed, when which accepts
+// the failure status.
+func sendCompletesFailedConnections(which func(ndis.Status) bool) func() Hooks {
+	return func() Hooks {
+		var host target.Host
+		return Hooks{
+			Opened: func(h target.Host) { host = h },
+			Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+				if op == OpInitiate {
+					for _, b := range failedWithSendData(tree) {
+						if which(b.Status) {
+							host.NdisTcpOffloadSendComplete(b.NetBufferListChain)
+						}
+					}
+				}
+				forward(tree)
+			},
+		}
+	}
+}
+
+// overCapacity reports whether st is one of the statuses of a connection over the target's
+// connection capacity.
+func overCapacity(st ndis.Status) bool {
+	return st == ndis.StatusOffloadTCPEntries || st == ndis.StatusOffloadTCPXmitBuffer || st == ndis.StatusOffloadTCPRcvBuffer
 }
 
 // linkerStatusOnAllFailed gives st to every linker of an initiate tree whose immediately
@@ -536,8 +551,7 @@ func init() {
 		Breaks: []*rules.Rule{rules.FailedInitiateLeavesNBLStatus},
 		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
 			for _, b := range failedWithSendData(tree) {
-				switch b.Status {
-				case ndis.StatusOffloadTCPEntries, ndis.StatusOffloadTCPXmitBuffer, ndis.StatusOffloadTCPRcvBuffer:
+				if overCapacity(b.Status) {
 					for _, l := range b.NetBufferListChain.Chain() {
 						l.Status = ndis.StatusResources
 					}
@@ -550,23 +564,7 @@ func init() {
 	Register(Fault{
 		Name:   "send-completes-data-of-connections-over-capacity",
 		Breaks: []*rules.Rule{rules.FailedInitiateNoSendComplete},
-		Wrap: With(func() Hooks {
-			var host target.Host
-			return Hooks{
-				Opened: func(h target.Host) { host = h },
-				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
-					if op == OpInitiate {
-						for _, b := range failedWithSendData(tree) {
-							switch b.Status {
-							case ndis.StatusOffloadTCPEntries, ndis.StatusOffloadTCPXmitBuffer, ndis.StatusOffloadTCPRcvBuffer:
-								host.NdisTcpOffloadSendComplete(b.NetBufferListChain)
-							}
-						}
-					}
-					forward(tree)
-				},
-			}
-		}),
+		Wrap:   With(sendCompletesFailedConnections(overCapacity)),
 	})
 
 	// Status from the first dependent only.

@@ -66,25 +66,13 @@ func init() {
 		Register(Fault{
 			Name:   name,
 			Breaks: []*rules.Rule{r},
-			Wrap: With(func() Hooks {
-				linkers := &treeBlockSet{}
-				return Hooks{
-					Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
-						if op == OpInitiate {
-							linkers.add(tree, ndis.RoleLinker)
-						}
-						return call(tree)
-					},
-					Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
-						for _, b := range linkers.take(tree) {
-							if b.Status == from {
-								b.Status = to
-							}
-						}
-						forward(tree)
-					},
+			Wrap: With(rewritesBlocksOfRole(OpInitiate, ndis.RoleLinker, func(linkers []*ndis.MiniportOffloadBlockList) {
+				for _, b := range linkers {
+					if b.Status == from {
+						b.Status = to
+					}
 				}
-			}),
+			})),
 		})
 	}
 	linkerFault("linker-reports-partial-success-when-all-dependents-succeed", rules.LinkerSuccessWhenAllDependentsOffloaded, ndis.StatusSuccess, ndis.StatusOffloadPartialSuccess)
@@ -118,48 +106,23 @@ func init() {
 	Register(Fault{
 		Name:   "leaves-context-null-on-success",
 		Breaks: []*rules.Rule{rules.TargetWritesContextOnOffload},
-		Wrap: With(func() Hooks {
-			fresh := &treeBlockSet{}
-			return Hooks{
-				Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
-					if op == OpInitiate {
-						fresh.add(tree, ndis.RoleNewOffload)
-					}
-					return call(tree)
-				},
-				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
-					blocks := fresh.take(tree)
-					for i := len(blocks) - 1; i >= 0; i-- {
-						if blocks[i].Status == ndis.StatusSuccess {
-							*blocks[i].MiniportOffloadContext = 0
-							break
-						}
-					}
-					forward(tree)
-				},
+		Wrap: With(rewritesBlocksOfRole(OpInitiate, ndis.RoleNewOffload, func(blocks []*ndis.MiniportOffloadBlockList) {
+			for i := len(blocks) - 1; i >= 0; i-- {
+				if blocks[i].Status == ndis.StatusSuccess {
+					*blocks[i].MiniportOffloadContext = 0
+					break
+				}
 			}
-		}),
+		})),
 	})
 	Register(Fault{
 		Name:   "overwrites-linker-context",
 		Breaks: []*rules.Rule{rules.TargetWritesContextOnOffload},
-		Wrap: With(func() Hooks {
-			linkers := &treeBlockSet{}
-			return Hooks{
-				Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
-					if op == OpInitiate {
-						linkers.add(tree, ndis.RoleLinker)
-					}
-					return call(tree)
-				},
-				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
-					for _, b := range linkers.take(tree) {
-						*b.MiniportOffloadContext += 0x8
-					}
-					forward(tree)
-				},
+		Wrap: With(rewritesBlocksOfRole(OpInitiate, ndis.RoleLinker, func(linkers []*ndis.MiniportOffloadBlockList) {
+			for _, b := range linkers {
+				*b.MiniportOffloadContext += 0x8
 			}
-		}),
+		})),
 	})
 	Register(Fault{
 		Name:   "gives-placeholders-a-context",
@@ -183,21 +146,11 @@ func init() {
 	Register(Fault{
 		Name:   "leaves-placeholder-status-unwritten",
 		Breaks: []*rules.Rule{rules.PlaceholderGetsStatus},
-		Wrap: With(func() Hooks {
-			placeholders := &treeBlockSet{}
-			return Hooks{
-				Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
-					placeholders.add(tree, ndis.RolePlaceholder)
-					return call(tree)
-				},
-				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
-					for _, b := range placeholders.take(tree) {
-						b.Status = harness.StatusUnwritten
-					}
-					forward(tree)
-				},
+		Wrap: With(rewritesBlocksOfRole(0, ndis.RolePlaceholder, func(placeholders []*ndis.MiniportOffloadBlockList) {
+			for _, b := range placeholders {
+				b.Status = harness.StatusUnwritten
 			}
-		}),
+		})),
 	})
 	Register(Fault{
 		Name:   "fails-lone-placeholders",
@@ -244,6 +197,29 @@ func treeRewrite(ops []Op, change func(tree *ndis.MiniportOffloadBlockList)) fun
 			}
 			forward(tree)
 		}}
+	}
+}
+
+// rewritesBlocksOfRole returns hooks that note, when a tree of op is handed over (any op when
+// op is 0), its blocks of role, and let change rewrite them when the tree is completed: the
+// role as handed over, since a successful initiate turns a new offload into a linker.
+func rewritesBlocksOfRole(op Op, role ndis.Role, change func(blocks []*ndis.MiniportOffloadBlockList)) func() Hooks {
+	return func() Hooks {
+		noted := &treeBlockSet{}
+		return Hooks{
+			Handler: func(o Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+				if op == 0 || o == op {
+					noted.add(tree, role)
+				}
+				return call(tree)
+			},
+			Complete: func(_ Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+				if blocks := noted.take(tree); len(blocks) > 0 {
+					change(blocks)
+				}
+				forward(tree)
+			},
+		}
 	}
 }
 
