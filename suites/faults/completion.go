@@ -44,7 +44,10 @@ func init() {
 			cp := *tree
 			forward(&cp)
 		}))
-		register("leaves-last-status-unwritten", rs.StatusInEveryBlock, leavesLastStatusUnwritten(c.op))
+		register("leaves-last-status-unwritten", rs.StatusInEveryBlock, leavesAsHandedOver(c.op, func(tree *ndis.MiniportOffloadBlockList) []*ndis.Status {
+			blocks := ndis.Blocks(tree)
+			return []*ndis.Status{&blocks[len(blocks)-1].Status}
+		}))
 		register("writes-status-after-completion", rs.NoWriteAfterCompletion, onCompletion(c.op, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
 			forward(tree)
 			tree.Status = ndis.StatusFailure + 0x100 // no value the target wrote before
@@ -62,39 +65,6 @@ func onCompletion(target Op, complete func(*ndis.MiniportOffloadBlockList, func(
 			}
 			complete(tree, forward)
 		}}
-	}
-}
-
-// leavesLastStatusUnwritten puts back, at completion, the Status the host had left in the last
-// block of the tree, as if the target never wrote it.
-func leavesLastStatusUnwritten(target Op) func() Hooks {
-	return func() Hooks {
-		var mu sync.Mutex
-		given := map[*ndis.MiniportOffloadBlockList]ndis.Status{}
-		return Hooks{
-			Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
-				if op == target {
-					blocks := ndis.Blocks(tree)
-					last := blocks[len(blocks)-1]
-					mu.Lock()
-					given[last] = last.Status
-					mu.Unlock()
-				}
-				return call(tree)
-			},
-			Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
-				if op == target {
-					blocks := ndis.Blocks(tree)
-					last := blocks[len(blocks)-1]
-					mu.Lock()
-					if s, ok := given[last]; ok {
-						last.Status = s
-					}
-					mu.Unlock()
-				}
-				forward(tree)
-			},
-		}
 	}
 }
 
@@ -148,4 +118,38 @@ func writesIntoPlaceholders(target Op, status ndis.Status) func() Hooks {
 		}
 		forward(tree)
 	})
+}
+
+// leavesAsHandedOver returns hooks that, for trees of op, note the members fields picks when
+// the tree is handed over and put them back when it is completed, as if the target never
+// wrote them. fields must pick the same members both times.
+func leavesAsHandedOver[T any](op Op, fields func(tree *ndis.MiniportOffloadBlockList) []*T) func() Hooks {
+	return func() Hooks {
+		var mu sync.Mutex
+		given := map[*T]T{}
+		return Hooks{
+			Handler: func(o Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+				if o == op {
+					mu.Lock()
+					for _, p := range fields(tree) {
+						given[p] = *p
+					}
+					mu.Unlock()
+				}
+				return call(tree)
+			},
+			Complete: func(o Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+				if o == op {
+					mu.Lock()
+					for _, p := range fields(tree) {
+						if v, ok := given[p]; ok {
+							*p = v
+						}
+					}
+					mu.Unlock()
+				}
+				forward(tree)
+			},
+		}
+	}
 }

@@ -220,7 +220,14 @@ func init() {
 	Register(Fault{
 		Name:   "terminate-leaves-send-sequence-unwritten",
 		Breaks: []*rules.Rule{rules.TerminateHandBackWritesSendSequence},
-		Wrap:   With(leavesSendSequenceUnwritten),
+		Wrap: With(leavesAsHandedOver(OpTerminate, func(tree *ndis.MiniportOffloadBlockList) (out []*ndis.SeqNum) {
+			for _, b := range sendTCPBlocks(tree) {
+				if d := b.TCPDelegated; d != nil {
+					out = append(out, &d.SndUna, &d.SndNxt, &d.SndMax)
+				}
+			}
+			return out
+		})),
 	})
 	Register(Fault{
 		Name:   "send-completes-a-list-never-handed-over",
@@ -297,39 +304,6 @@ func init() {
 			send(b.NetBufferListChain) // the chain stays linked as the host gave it; Status untouched
 		})),
 	})
-}
-
-// leavesSendSequenceUnwritten puts back, at terminate completion, the SndUna, SndNxt and SndMax
-// the host left in each TCP delegated structure, as if the target never wrote them.
-func leavesSendSequenceUnwritten() Hooks {
-	var mu sync.Mutex
-	given := map[*ndis.TCPOffloadStateDelegated][3]ndis.SeqNum{}
-	return Hooks{
-		Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
-			if op == OpTerminate {
-				mu.Lock()
-				for _, b := range sendTCPBlocks(tree) {
-					if d := b.TCPDelegated; d != nil {
-						given[d] = [3]ndis.SeqNum{d.SndUna, d.SndNxt, d.SndMax}
-					}
-				}
-				mu.Unlock()
-			}
-			return call(tree)
-		},
-		Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
-			if op == OpTerminate {
-				mu.Lock()
-				for _, b := range sendTCPBlocks(tree) {
-					if v, ok := given[b.TCPDelegated]; ok && b.NetBufferListChain != nil {
-						b.TCPDelegated.SndUna, b.TCPDelegated.SndNxt, b.TCPDelegated.SndMax = v[0], v[1], v[2]
-					}
-				}
-				mu.Unlock()
-			}
-			forward(tree)
-		},
-	}
 }
 
 // Faults a driver author ships when send data is right for one shape only: three or more

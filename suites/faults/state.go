@@ -447,37 +447,15 @@ func init() {
 	Register(Fault{
 		Name:   "query-leaves-later-send-backlog-unwritten",
 		Breaks: []*rules.Rule{rules.UnsupportedSendBacklogIsAllOnes},
-		Wrap: With(func() Hooks {
-			var mu sync.Mutex
-			given := map[*ndis.TCPOffloadStateDelegated]uint32{}
-			return Hooks{
-				Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
-					if op == OpQuery {
-						later := stLaterSiblings(tree)
-						mu.Lock()
-						for _, b := range ndis.Blocks(tree) {
-							if b.TCPDelegated != nil && later[b] {
-								given[b.TCPDelegated] = b.TCPDelegated.SendBacklogSize
-							}
-						}
-						mu.Unlock()
-					}
-					return call(tree)
-				},
-				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
-					if op == OpQuery {
-						mu.Lock()
-						for _, b := range ndis.Blocks(tree) {
-							if v, ok := given[b.TCPDelegated]; ok {
-								b.TCPDelegated.SendBacklogSize = v
-							}
-						}
-						mu.Unlock()
-					}
-					forward(tree)
-				},
+		Wrap: With(leavesAsHandedOver(OpQuery, func(tree *ndis.MiniportOffloadBlockList) (out []*uint32) {
+			later := stLaterSiblings(tree)
+			for _, b := range ndis.Blocks(tree) {
+				if b.TCPDelegated != nil && later[b] {
+					out = append(out, &b.TCPDelegated.SendBacklogSize)
+				}
 			}
-		}),
+			return out
+		})),
 	})
 
 	// The keepalive reset uses the KaTimeout from before the update.

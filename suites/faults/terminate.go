@@ -25,7 +25,14 @@ func init() {
 	Register(Fault{
 		Name:   "leaves-tcp-delegated-cwnd-unwritten-at-terminate",
 		Breaks: []*rules.Rule{rules.TerminateSuccessMeaning},
-		Wrap:   With(termLeavesCWndUnwritten),
+		Wrap: With(leavesAsHandedOver(OpTerminate, func(tree *ndis.MiniportOffloadBlockList) (out []*uint32) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.TCPDelegated != nil {
+					out = append(out, &b.TCPDelegated.CWnd)
+				}
+			}
+			return out
+		})),
 	})
 	Register(Fault{
 		Name:   "ignores-next-block-siblings-at-terminate",
@@ -71,39 +78,6 @@ func init() {
 		Breaks: []*rules.Rule{rules.TerminateFreesResources},
 		Wrap:   With(termKeepsTCPEntries),
 	})
-}
-
-// termLeavesCWndUnwritten puts back, at completion, the CWnd the host left in every TCP delegated
-// structure of a terminate tree, as if the target never wrote it.
-func termLeavesCWndUnwritten() Hooks {
-	var mu sync.Mutex
-	given := map[*ndis.TCPOffloadStateDelegated]uint32{}
-	return Hooks{
-		Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
-			if op == OpTerminate {
-				mu.Lock()
-				for _, b := range ndis.Blocks(tree) {
-					if b.TCPDelegated != nil {
-						given[b.TCPDelegated] = b.TCPDelegated.CWnd
-					}
-				}
-				mu.Unlock()
-			}
-			return call(tree)
-		},
-		Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
-			if op == OpTerminate {
-				mu.Lock()
-				for _, b := range ndis.Blocks(tree) {
-					if v, ok := given[b.TCPDelegated]; ok && b.TCPDelegated != nil {
-						b.TCPDelegated.CWnd = v
-					}
-				}
-				mu.Unlock()
-			}
-			forward(tree)
-		},
-	}
 }
 
 // termIgnoresNextBlockSiblings hands the inner target a terminate tree cut after the first block of
@@ -225,7 +199,14 @@ func init() {
 	Register(Fault{
 		Name:   "terminate-leaves-sibling-neighbor-delegated-unwritten",
 		Breaks: []*rules.Rule{rules.TerminateSuccessMeaning},
-		Wrap:   With(termLeavesSiblingNeighborDelegated),
+		Wrap: With(leavesAsHandedOver(OpTerminate, func(tree *ndis.MiniportOffloadBlockList) (out []*uint32) {
+			for b := tree.NextBlock; b != nil; b = b.NextBlock {
+				if b.NeighborDelegated != nil {
+					out = append(out, &b.NeighborDelegated.NicReachabilityDelta)
+				}
+			}
+			return out
+		})),
 	})
 	Register(Fault{
 		Name:   "terminate-fails-connections-whose-path-goes-too",
@@ -287,7 +268,14 @@ func init() {
 	Register(Fault{
 		Name:   "terminate-leaves-sibling-status-unwritten",
 		Breaks: []*rules.Rule{rules.TerminateStatusInEveryBlock},
-		Wrap:   With(termLeavesSiblingStatus),
+		Wrap: With(leavesAsHandedOver(OpTerminate, func(tree *ndis.MiniportOffloadBlockList) (out []*ndis.Status) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.NextBlock != nil {
+					out = append(out, &b.NextBlock.Status)
+				}
+			}
+			return out
+		})),
 	})
 	Register(Fault{
 		Name:   "terminate-resources-in-placeholders",
@@ -328,68 +316,6 @@ func init() {
 			}
 		}),
 	})
-}
-
-func termLeavesSiblingNeighborDelegated() Hooks {
-	var mu sync.Mutex
-	given := map[*ndis.NeighborOffloadStateDelegated]uint32{}
-	return Hooks{
-		Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
-			if op == OpTerminate {
-				mu.Lock()
-				for b := tree.NextBlock; b != nil; b = b.NextBlock {
-					if b.NeighborDelegated != nil {
-						given[b.NeighborDelegated] = b.NeighborDelegated.NicReachabilityDelta
-					}
-				}
-				mu.Unlock()
-			}
-			return call(tree)
-		},
-		Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
-			if op == OpTerminate {
-				mu.Lock()
-				for b := tree.NextBlock; b != nil; b = b.NextBlock {
-					if v, ok := given[b.NeighborDelegated]; ok {
-						b.NeighborDelegated.NicReachabilityDelta = v
-					}
-				}
-				mu.Unlock()
-			}
-			forward(tree)
-		},
-	}
-}
-
-func termLeavesSiblingStatus() Hooks {
-	var mu sync.Mutex
-	given := map[*ndis.MiniportOffloadBlockList]ndis.Status{}
-	return Hooks{
-		Handler: func(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
-			if op == OpTerminate {
-				mu.Lock()
-				for _, b := range ndis.Blocks(tree) {
-					if b.NextBlock != nil {
-						given[b.NextBlock] = b.NextBlock.Status
-					}
-				}
-				mu.Unlock()
-			}
-			return call(tree)
-		},
-		Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
-			if op == OpTerminate {
-				mu.Lock()
-				for _, b := range ndis.Blocks(tree) {
-					if s, ok := given[b]; ok {
-						b.Status = s
-					}
-				}
-				mu.Unlock()
-			}
-			forward(tree)
-		},
-	}
 }
 
 func termInsideHandlerForStandAlone() Hooks {
