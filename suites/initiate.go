@@ -220,15 +220,7 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			roomFor(s, 7)
 			out := s.Initiate(ctx, tree)
 			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiatePathMTUCondition, harness.Initiate, out.Path(failed)))
-			// An attempted block is offloaded or fails for a cause of its own; NDIS_STATUS_FAILURE
-			// without a context is what a block the traversal skipped carries (INIT-031).
-			for _, b := range ndis.Blocks(failed.NextBlock) {
-				if !offloaded(b.Status) {
-					Expect(b.Status).NotTo(Equal(ndis.StatusFailure), harness.Because(rules.InitiateFailureSkipsOnlyItsSubtree, harness.Initiate, out.Path(b)))
-					continue
-				}
-				Expect(b.Context()).NotTo(BeZero(), harness.Because(rules.InitiateFailureSkipsOnlyItsSubtree, harness.Initiate, out.Path(b)))
-			}
+			expectAttempted(out, failed.NextBlock)
 		})
 	})
 
@@ -240,13 +232,7 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			failConnection(s, failed)
 			out := s.Initiate(ctx, tree)
 			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPRcvWindowCondition, harness.Initiate, out.Path(failed)))
-			for _, b := range ndis.Blocks(failed.NextBlock) {
-				if !offloaded(b.Status) {
-					Expect(b.Status).NotTo(Equal(ndis.StatusFailure), harness.Because(rules.InitiateFailureSkipsOnlyItsSubtree, harness.Initiate, out.Path(b)))
-					continue
-				}
-				Expect(b.Context()).NotTo(BeZero(), harness.Because(rules.InitiateFailureSkipsOnlyItsSubtree, harness.Initiate, out.Path(b)))
-			}
+			expectAttempted(out, failed.NextBlock)
 		})
 	})
 
@@ -270,13 +256,7 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			failNeighbor(s, tree)
 			out := s.Initiate(ctx, tree)
 			Expect(offloaded(tree.Status)).To(BeFalse(), harness.Because(rules.InitiateVlanMismatchStatus, harness.Initiate, out.Path(tree)))
-			for _, b := range ndis.Blocks(tree.NextBlock) {
-				if !offloaded(b.Status) {
-					Expect(b.Status).NotTo(Equal(ndis.StatusFailure), harness.Because(rules.InitiateFailureSkipsOnlyItsSubtree, harness.Initiate, out.Path(b)))
-					continue
-				}
-				Expect(b.Context()).NotTo(BeZero(), harness.Because(rules.InitiateFailureSkipsOnlyItsSubtree, harness.Initiate, out.Path(b)))
-			}
+			expectAttempted(out, tree.NextBlock)
 		})
 
 		It("offloads nothing the root leads to (nor, under rootFailureStopsWholeTree, the neighbors after it)", Rule(rules.InitiateRootFailureStopsTraversal), func(ctx SpecContext) {
@@ -444,6 +424,22 @@ func roleAtHandOver(out harness.Outcome, b *ndis.MiniportOffloadBlockList) ndis.
 		}
 	}
 	return 0
+}
+
+// expectAttempted requires every block from first on (through NextBlock and their dependents)
+// to have been attempted after a failure before it: an attempted block is offloaded, with a
+// context, or fails for a cause of its own; NDIS_STATUS_FAILURE is what a block the traversal
+// skipped carries (INIT-031).
+func expectAttempted(out harness.Outcome, first *ndis.MiniportOffloadBlockList) {
+	GinkgoHelper()
+	for _, b := range ndis.Blocks(first) {
+		because := harness.Because(rules.InitiateFailureSkipsOnlyItsSubtree, harness.Initiate, out.Path(b))
+		if !offloaded(b.Status) {
+			Expect(b.Status).NotTo(Equal(ndis.StatusFailure), because)
+			continue
+		}
+		Expect(b.Context()).NotTo(BeZero(), because)
+	}
 }
 
 // statusFromDependents returns the status INIT-044 and INIT-045 give b from what became of its
