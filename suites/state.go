@@ -29,37 +29,8 @@ var _ = Describe("MiniportQueryOffload", func() {
 	BeforeEach(func() { s = open() })
 
 	Context("when the delegated state structures of an idle tree are queried", func() {
-		It("writes into each delegated state structure the current values, which are those offloaded", Rule(rules.QueryReturnsCurrentDelegatedValues), func(ctx SpecContext) {
-			stNeedConnections(s, 2)
-			tree := stTwoIdleConnections()
-			offloaded := stCopies(tree)
-			out := stOffloadThen(ctx, s, harness.Query, tree, fixtures.DelegatedOnly)
-			stExpectIdleDelegated(rules.QueryReturnsCurrentDelegatedValues, out, offloaded)
-		})
-
-		It("writes into the delegated state structures of connections on an IPv4 and an IPv6 path the values offloaded", Rule(rules.QueryReturnsCurrentDelegatedValues), Capability("ipv6"), func(ctx SpecContext) {
-			stNeedIPv6(s)
-			tree := fixtures.DualStack()
-			offloaded := stCopies(tree)
-			out := stOffloadThen(ctx, s, harness.Query, tree, fixtures.DelegatedOnly)
-			stExpectIdleDelegated(rules.QueryReturnsCurrentDelegatedValues, out, offloaded)
-		})
-
-		It("returns SRtt as eight times the smoothed RTT, the scaled value offloaded", Rule(rules.SRttScaledByEight), func(ctx SpecContext) {
-			tree := fixtures.OneConnection()
-			want := fixtures.TCPBlock(tree).TCPDelegated.SRtt
-			out := stOffloadThen(ctx, s, harness.Query, tree, fixtures.DelegatedOnly)
-			got, path := stTCPDelegated(out)
-			Expect(got.SRtt).To(Equal(want), harness.Because(rules.SRttScaledByEight, harness.Query, path))
-		})
-
-		It("returns RttVar as four times the RTT variation, the scaled value offloaded", Rule(rules.RttVarScaledByFour), func(ctx SpecContext) {
-			tree := fixtures.OneConnection()
-			want := fixtures.TCPBlock(tree).TCPDelegated.RttVar
-			out := stOffloadThen(ctx, s, harness.Query, tree, fixtures.DelegatedOnly)
-			got, path := stTCPDelegated(out)
-			Expect(got.RttVar).To(Equal(want), harness.Because(rules.RttVarScaledByFour, harness.Query, path))
-		})
+		stIdleDelegatedSpecs(func() *harness.Session { return s }, harness.Query, rules.QueryReturnsCurrentDelegatedValues,
+			"writes into each delegated state structure the current values, which are those offloaded")
 
 		It("overwrites SendBacklogSize with 0xFFFFFFFF or the target's send backlog size", Rule(rules.UnsupportedSendBacklogIsAllOnes), func(ctx SpecContext) {
 			stNeedConnections(s, 2)
@@ -205,37 +176,8 @@ var _ = Describe("MiniportTerminateOffload", func() {
 	BeforeEach(func() { s = open() })
 
 	Context("when an idle tree is terminated with its delegated state structures", func() {
-		It("writes into each delegated state structure the values of the terminated objects, which are those offloaded", Rule(rules.TerminateReturnsDelegatedValues), func(ctx SpecContext) {
-			stNeedConnections(s, 2)
-			tree := stTwoIdleConnections()
-			offloaded := stCopies(tree)
-			out := stOffloadThen(ctx, s, harness.Terminate, tree, fixtures.DelegatedOnly)
-			stExpectIdleDelegated(rules.TerminateReturnsDelegatedValues, out, offloaded)
-		})
-
-		It("writes into the delegated state structures of connections on an IPv4 and an IPv6 path the values offloaded", Rule(rules.TerminateReturnsDelegatedValues), Capability("ipv6"), func(ctx SpecContext) {
-			stNeedIPv6(s)
-			tree := fixtures.DualStack()
-			offloaded := stCopies(tree)
-			out := stOffloadThen(ctx, s, harness.Terminate, tree, fixtures.DelegatedOnly)
-			stExpectIdleDelegated(rules.TerminateReturnsDelegatedValues, out, offloaded)
-		})
-
-		It("returns SRtt as eight times the smoothed RTT, the scaled value offloaded", Rule(rules.SRttScaledByEight), func(ctx SpecContext) {
-			tree := fixtures.OneConnection()
-			want := fixtures.TCPBlock(tree).TCPDelegated.SRtt
-			out := stOffloadThen(ctx, s, harness.Terminate, tree, fixtures.DelegatedOnly)
-			got, path := stTCPDelegated(out)
-			Expect(got.SRtt).To(Equal(want), harness.Because(rules.SRttScaledByEight, harness.Terminate, path))
-		})
-
-		It("returns RttVar as four times the RTT variation, the scaled value offloaded", Rule(rules.RttVarScaledByFour), func(ctx SpecContext) {
-			tree := fixtures.OneConnection()
-			want := fixtures.TCPBlock(tree).TCPDelegated.RttVar
-			out := stOffloadThen(ctx, s, harness.Terminate, tree, fixtures.DelegatedOnly)
-			got, path := stTCPDelegated(out)
-			Expect(got.RttVar).To(Equal(want), harness.Because(rules.RttVarScaledByFour, harness.Terminate, path))
-		})
+		stIdleDelegatedSpecs(func() *harness.Session { return s }, harness.Terminate, rules.TerminateReturnsDelegatedValues,
+			"writes into each delegated state structure the values of the terminated objects, which are those offloaded")
 	})
 
 	Context("when a connection whose keepalive and retransmit timers were not running at offload is terminated with its TCP delegated state structure", func() {
@@ -516,6 +458,42 @@ func stConnections(out harness.Outcome) []ndis.Visit {
 
 // stTotalRT is the TotalRT handed over where a spec checks that it is reset.
 const stTotalRT uint32 = 40
+
+// stIdleDelegatedSpecs declares, inside a Context of op's Describe, the specs of the delegated
+// values an idle tree gets back from op (a query or a terminate): the values offloaded, on
+// IPv4 and IPv6 paths, with SRtt and RttVar in their scaled form. rule is op's rule for
+// returning delegated values; first is the text of its first spec.
+func stIdleDelegatedSpecs(session func() *harness.Session, op harness.Op, rule *rules.Rule, first string) {
+	It(first, Rule(rule), func(ctx SpecContext) {
+		s := session()
+		stNeedConnections(s, 2)
+		tree := stTwoIdleConnections()
+		offloaded := stCopies(tree)
+		stExpectIdleDelegated(rule, stOffloadThen(ctx, s, op, tree, fixtures.DelegatedOnly), offloaded)
+	})
+
+	It("writes into the delegated state structures of connections on an IPv4 and an IPv6 path the values offloaded", Rule(rule), Capability("ipv6"), func(ctx SpecContext) {
+		s := session()
+		stNeedIPv6(s)
+		tree := fixtures.DualStack()
+		offloaded := stCopies(tree)
+		stExpectIdleDelegated(rule, stOffloadThen(ctx, s, op, tree, fixtures.DelegatedOnly), offloaded)
+	})
+
+	It("returns SRtt as eight times the smoothed RTT, the scaled value offloaded", Rule(rules.SRttScaledByEight), func(ctx SpecContext) {
+		tree := fixtures.OneConnection()
+		want := fixtures.TCPBlock(tree).TCPDelegated.SRtt
+		got, path := stTCPDelegated(stOffloadThen(ctx, session(), op, tree, fixtures.DelegatedOnly))
+		Expect(got.SRtt).To(Equal(want), harness.Because(rules.SRttScaledByEight, op, path))
+	})
+
+	It("returns RttVar as four times the RTT variation, the scaled value offloaded", Rule(rules.RttVarScaledByFour), func(ctx SpecContext) {
+		tree := fixtures.OneConnection()
+		want := fixtures.TCPBlock(tree).TCPDelegated.RttVar
+		got, path := stTCPDelegated(stOffloadThen(ctx, session(), op, tree, fixtures.DelegatedOnly))
+		Expect(got.RttVar).To(Equal(want), harness.Because(rules.RttVarScaledByFour, op, path))
+	})
+}
 
 // stOffloadThen offloads tree, requiring success, then hands a poisoned reference tree of the
 // given classes to op (query or terminate), requiring every block to succeed, and returns its
