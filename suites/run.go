@@ -80,6 +80,7 @@ func open() *harness.Session {
 	s := harness.Open(run.factory, harness.Timing{Completion: t.Completion.D(), Handler: t.Handler.D(), Settle: t.Settle.D()},
 		run.cfg.Declared.TargetLimits())
 	s.AcceptFailureWithoutCause = run.cfg.Interpretations.AcceptFailureWithoutCause
+	s.Readings = run.cfg.Interpretations
 	return s
 }
 

@@ -17,6 +17,9 @@ type Outcome struct {
 	Before Snapshot // as handed over, after the harness filled sentinels and canaries
 	After  Snapshot // as handed back, taken the moment the completion arrived
 	Event  Event
+	// Concurrent reports whether another operation was outstanding while this one was, so
+	// that counts of objects offloaded at once are not exact.
+	Concurrent bool
 }
 
 // Changes returns what the target changed in the tree between hand-over and completion.
@@ -50,6 +53,9 @@ type Pending struct {
 	op     Op
 	tree   *ndis.MiniportOffloadBlockList
 	before Snapshot
+	// concurrent reports whether another operation was outstanding when it was handed over,
+	// which makes counts of objects offloaded at once ambiguous.
+	concurrent bool
 }
 
 // Begin prepares tree, hands it to the handler for op and returns once the handler has
@@ -65,11 +71,15 @@ func (s *Session) Begin(op Op, tree *ndis.MiniportOffloadBlockList) *Pending {
 	s.prepare(op, tree)
 	p := &Pending{s: s, op: op, tree: tree, before: Take(tree)}
 	s.handed = append(s.handed, handover{op: op, tree: tree})
-	ginkgo.AddReportEntry(fmt.Sprintf("%s tree handed over", op.Handler()), p.before.Text, ginkgo.ReportEntryVisibilityFailureOrVerbose)
+	s.outstanding++
+	p.concurrent = s.outstanding > 1
+	if s.OnViolation == nil {
+		ginkgo.AddReportEntry(fmt.Sprintf("%s tree handed over", op.Handler()), p.before.Text, ginkgo.ReportEntryVisibilityFailureOrVerbose)
+	}
 	if err := s.call(op, tree); err != nil {
 		// A handler that panics, errs (a dead or broken out-of-process target) or never
 		// returns leaves the tree without the one completion the contract promises.
-		Failf(contractOf(op).ExactlyOnce, op, "", "%v, so no %s can be expected", err, op.Completion())
+		s.violate(contractOf(op).ExactlyOnce, op, "", "%v, so no %s can be expected", err, op.Completion())
 	}
 	return p
 }
@@ -83,23 +93,22 @@ func (p *Pending) Await(ctx context.Context) Outcome {
 	wait, cancel := context.WithTimeout(ctx, s.Timing.Completion)
 	defer cancel()
 	e, ok := s.Host.waitFor(wait, op, tree)
+	s.outstanding--
 	if !ok {
 		if other := s.otherTrees(op); len(other) > 0 {
-			Failf(rules.SameTree, op, "", "%s was called with another tree (%s) instead of the one handed over", op.Completion(), strings.Join(other, "; "))
+			s.violate(rules.SameTree, op, "", "%s was called with another tree (%s) instead of the one handed over", op.Completion(), strings.Join(other, "; "))
 		}
-		Failf(rules.ExactlyOnce, op, "", "no %s within %s", op.Completion(), s.Timing.Completion)
+		s.violate(rules.ExactlyOnce, op, "", "no %s within %s", op.Completion(), s.Timing.Completion)
 	}
 	out.Event, out.After = e, e.Snapshot
-	ginkgo.AddReportEntry(fmt.Sprintf("%s tree handed back", op.Completion()), out.After.Text, ginkgo.ReportEntryVisibilityFailureOrVerbose)
-	if e.DuringCall {
-		Failf(rules.Asynchronous, op, "", "%s was called before %s returned", op.Completion(), op.Handler())
+	out.Concurrent = p.concurrent || s.outstanding > 0
+	if s.OnViolation == nil {
+		ginkgo.AddReportEntry(fmt.Sprintf("%s tree handed back", op.Completion()), out.After.Text, ginkgo.ReportEntryVisibilityFailureOrVerbose)
 	}
-	for _, b := range out.After.Blocks {
-		if b.Members.Status == StatusUnwritten {
-			Failf(rules.StatusInEveryBlock, op, b.Path, "Status was never written (still the harness sentinel)")
-		}
-	}
+	found := s.judgeOutcome(out)
+	s.Model.apply(out)
 	s.account(op, out)
+	s.fail(found...)
 	return out
 }
 

@@ -11,6 +11,7 @@ type ContractRules struct {
 	SameTree               *rules.Rule // the completion passes back the pointer handed over
 	StatusInEveryBlock     *rules.Rule // every block, placeholders included, gets a Status
 	NoWriteAfterCompletion *rules.Rule // the tree is not written once handed back
+	AllowedStatuses        *rules.Rule // every Status is one the operation may write
 }
 
 // SendDataRules are the ledger's rules for NET_BUFFER_LISTs of outstanding send data.
@@ -28,6 +29,7 @@ var contracts = map[Op]ContractRules{
 		SameTree:               rules.InitiateCompletionSamePointer,
 		StatusInEveryBlock:     rules.InitiateStatusInEveryBlock,
 		NoWriteAfterCompletion: rules.InitiateTreeUntouchedAfterCompletion,
+		AllowedStatuses:        rules.InitiateStatusFromInitiateList,
 	},
 	Query: {
 		Asynchronous:           rules.QueryHandlerReturnsBeforeCompletion,
@@ -35,6 +37,7 @@ var contracts = map[Op]ContractRules{
 		SameTree:               rules.QueryCompletionSamePointer,
 		StatusInEveryBlock:     rules.QueryStatusInEveryBlock,
 		NoWriteAfterCompletion: rules.TargetLeavesQueryTreeAfterCompletion,
+		AllowedStatuses:        rules.QueryStatusSuccessOrFailure,
 	},
 	// No page says an invalidate tree is out of bounds after its completion, so the harness
 	// does not check writes after that completion.
@@ -43,6 +46,7 @@ var contracts = map[Op]ContractRules{
 		ExactlyOnce:        rules.InvalidateCompletesExactlyOnce,
 		SameTree:           rules.InvalidateCompletionSamePointer,
 		StatusInEveryBlock: rules.InvalidateStatusInEveryBlock,
+		AllowedStatuses:    rules.InvalidateStatusSuccessOrFailure,
 	},
 	Update: {
 		Asynchronous:           rules.UpdateHandlerReturnsBeforeCompletion,
@@ -50,6 +54,7 @@ var contracts = map[Op]ContractRules{
 		SameTree:               rules.UpdateCompletionSamePointer,
 		StatusInEveryBlock:     rules.UpdateStatusInEveryBlock,
 		NoWriteAfterCompletion: rules.TargetLeavesUpdateTreeAfterCompletion,
+		AllowedStatuses:        rules.UpdateStatusSuccessOrFailure,
 	},
 	Terminate: {
 		Asynchronous:           rules.TerminateHandlerReturnsBeforeCompletion,
@@ -57,6 +62,7 @@ var contracts = map[Op]ContractRules{
 		SameTree:               rules.TerminateCompletionSamePointer,
 		StatusInEveryBlock:     rules.TerminateStatusInEveryBlock,
 		NoWriteAfterCompletion: rules.TargetLeavesTerminateTreeAfterCompletion,
+		AllowedStatuses:        rules.TerminateStatusSuccessOrFailure,
 	},
 }
 

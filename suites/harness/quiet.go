@@ -3,9 +3,11 @@ package harness
 import (
 	"context"
 	"fmt"
+	"strings"
+
+	"github.com/ndis-chimney/conformance/suites/rules"
 	"github.com/ndis-chimney/conformance/target/ndis"
 	"github.com/onsi/ginkgo/v2"
-	"strings"
 )
 
 // verifyQuiet runs when a spec ends. For the Settle window it keeps watching for what can only
@@ -23,22 +25,36 @@ func (s *Session) verifyQuiet() {
 
 func (s *Session) checkQuiet() {
 	ginkgo.GinkgoHelper()
+	s.fail(s.quietViolations()...)
+}
+
+// quietViolations judges the whole session so far: every completion against the trees handed
+// over, every tree handed back against its snapshot at completion, every send completion
+// against the ledger.
+func (s *Session) quietViolations() []Violation {
+	var found []Violation
+	add := func(rule *rules.Rule, op Op, path, format string, args ...any) {
+		found = append(found, Violation{Rule: rule, Op: op, Path: path, Message: fmt.Sprintf(format, args...)})
+	}
 	counts := map[handover]int{}
 	for _, e := range s.Host.Events() {
 		h := handover{op: e.Op, tree: e.Tree}
 		counts[h]++
 		if !s.handedOver(e.Op, e.Tree) {
-			Failf(contractOf(e.Op).SameTree, e.Op, "", "%s was called with a tree the host never handed to %s", e.Op.Completion(), e.Op.Handler())
+			add(contractOf(e.Op).SameTree, e.Op, "", "%s was called with a tree the host never handed to %s", e.Op.Completion(), e.Op.Handler())
 		}
 	}
 	for _, h := range s.handed {
-		if n := counts[h]; n > 1 {
-			Failf(contractOf(h.op).ExactlyOnce, h.op, "", "%s was called %d times for the same tree", h.op.Completion(), n)
+		n := counts[h]
+		s.judged(contractOf(h.op).ExactlyOnce)
+		if n > 1 {
+			add(contractOf(h.op).ExactlyOnce, h.op, "", "%s was called %d times for the same tree", h.op.Completion(), n)
 		}
-		if n := counts[h]; n == 1 && contractOf(h.op).NoWriteAfterCompletion != nil {
+		if n == 1 && contractOf(h.op).NoWriteAfterCompletion != nil {
+			s.judged(contractOf(h.op).NoWriteAfterCompletion)
 			e := s.Host.CompletionsOf(h.op, h.tree)[0]
 			if changes := s.withoutOwnedLists(h, Diff(e.Snapshot, Take(h.tree))); len(changes) > 0 {
-				Failf(contractOf(h.op).NoWriteAfterCompletion, h.op, changes[0].Path,
+				add(contractOf(h.op).NoWriteAfterCompletion, h.op, changes[0].Path,
 					"the tree changed after %s handed it back: %s", h.op.Completion(), joinChanges(changes))
 			}
 		}
@@ -46,27 +62,52 @@ func (s *Session) checkQuiet() {
 	s.SyncSendCompletions()
 	// Every send completion is checked here, even those a spec already synchronised itself.
 	for _, c := range s.Host.SendCompletions() {
+		s.judged(sendRules.CompletesOnlyHandedOver)
 		for _, l := range c.Lists {
 			if _, ok := s.Ledger.Entry(l); !ok {
-				Failf(sendRules.CompletesOnlyHandedOver, 0, "", "NdisTcpOffloadSendComplete returned %s, which the host never handed over", l)
+				add(sendRules.CompletesOnlyHandedOver, 0, "", "NdisTcpOffloadSendComplete returned %s, which the host never handed over", l)
 			}
 		}
 	}
 	for _, e := range s.Ledger.All() {
+		s.judged(sendRules.ReturnedOnce)
 		if e.Returns() > 1 {
-			Failf(sendRules.ReturnedOnce, 0, "", "%s came back %d times (send-completed %d, handed back %d)", e.List, e.Returns(), e.SendCompleted, e.HandedBack)
+			add(sendRules.ReturnedOnce, 0, "", "%s came back %d times (send-completed %d, handed back %d)", e.List, e.Returns(), e.SendCompleted, e.HandedBack)
 		}
 		if !e.Settled || e.Owner != OwnedByHost {
 			continue
 		}
+		s.judged(sendRules.FailedNotCompleted)
+		s.judged(sendRules.FailedKeepsStatus)
 		path := e.List.String()
 		if e.SendCompleted > 0 {
-			Failf(sendRules.FailedNotCompleted, Initiate, "", "%s belongs to a connection the target did not offload, yet NdisTcpOffloadSendComplete returned it", path)
+			add(sendRules.FailedNotCompleted, Initiate, "", "%s belongs to a connection the target did not offload, yet NdisTcpOffloadSendComplete returned it", path)
 		}
 		if e.List.Status != e.StatusGiven {
-			Failf(sendRules.FailedKeepsStatus, Initiate, "", "%s belongs to a connection the target did not offload, yet its Status changed from %s to %s", path, e.StatusGiven, e.List.Status)
+			add(sendRules.FailedKeepsStatus, Initiate, "", "%s belongs to a connection the target did not offload, yet its Status changed from %s to %s", path, e.StatusGiven, e.List.Status)
 		}
 	}
+	return found
+}
+
+// sessionJudgedRules returns the rules the end-of-session judging applies, with its name.
+func sessionJudgedRules() map[string][]string {
+	out := map[string][]string{}
+	add := func(r *rules.Rule) {
+		if r != nil {
+			out[r.ID] = append(out[r.ID], "session")
+		}
+	}
+	for _, c := range contracts {
+		add(c.ExactlyOnce)
+		add(c.SameTree)
+		add(c.NoWriteAfterCompletion)
+	}
+	add(sendRules.CompletesOnlyHandedOver)
+	add(sendRules.ReturnedOnce)
+	add(sendRules.FailedNotCompleted)
+	add(sendRules.FailedKeepsStatus)
+	return out
 }
 
 // withoutOwnedLists drops, from the changes to an initiate tree after its completion, those to

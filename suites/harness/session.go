@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ndis-chimney/conformance/suites/config"
 	"github.com/ndis-chimney/conformance/target"
 	"github.com/ndis-chimney/conformance/target/ndis"
 	"github.com/onsi/ginkgo/v2"
@@ -36,10 +37,21 @@ type Session struct {
 	// AcceptFailureWithoutCause makes a setup step answered with NDIS_STATUS_FAILURE on a
 	// query, invalidate or terminate skip the spec instead of failing it (CONFLICT-TERM-02).
 	AcceptFailureWithoutCause bool
+	// Readings are the readings of the pages the judges take where pages disagree.
+	Readings config.Interpretations
+	// Model is the host's account of what the target holds offloaded, kept from completions.
+	Model *Model
+	// OnViolation, when set, receives what the judges find instead of the running spec
+	// failing: the property runner sets it to fail and shrink the generated case.
+	OnViolation func([]Violation)
 
-	handles   uint64
-	sendsSeen int
-	handed    []handover
+	counts judgeCounts
+
+	handles uint64
+	// outstanding counts operations handed over and not yet awaited.
+	outstanding int
+	sendsSeen   int
+	handed      []handover
 }
 
 // handover is one tree handed to the target in this session.
@@ -57,16 +69,39 @@ func Open(factory Factory, timing Timing, overrides target.Limits) *Session {
 	if err != nil {
 		ginkgo.Fail(fmt.Sprintf("[harness] cannot create the target: %v", err))
 	}
-	s := &Session{Target: t, Host: NewHost(), Ledger: NewLedger(), Timing: timing}
+	s, err := OpenTarget(t, timing, overrides)
+	if err != nil {
+		ginkgo.Fail(fmt.Sprintf("[harness] %v", err))
+	}
+	ginkgo.DeferCleanup(s.close)
+	return s
+}
+
+// OpenTarget opens t with a new Host and returns its session, without registering anything
+// with the running spec: the property runner opens one per generated case and ends it itself
+// with End.
+func OpenTarget(t target.Target, timing Timing, overrides target.Limits) (*Session, error) {
+	s := &Session{Target: t, Host: NewHost(), Ledger: NewLedger(), Timing: timing, Model: NewModel()}
 	s.Host.InsideWait = timing.Handler / 2 // decided before the harness gives up on the handler
 	info, err := t.Open(s.Host)
 	if err != nil {
-		ginkgo.Fail(fmt.Sprintf("[harness] cannot open the target: %v", err))
+		return nil, fmt.Errorf("cannot open the target: %w", err)
 	}
 	s.Info = info
 	s.Limits = Override(info.Capabilities.Limits, overrides)
-	ginkgo.DeferCleanup(s.close)
-	return s
+	return s, nil
+}
+
+// End closes a session opened with OpenTarget, judging what can only be judged at the end (a
+// second completion, a write after completion, the send-data ledger) before and after the
+// target is closed. It does not wait out the settle window.
+func (s *Session) End() {
+	s.checkQuiet()
+	err := s.Target.Close()
+	s.checkQuiet()
+	if err != nil {
+		s.violate(nil, 0, "", "closing the target failed: %v", err)
+	}
 }
 
 func (s *Session) close() {

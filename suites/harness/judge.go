@@ -1,0 +1,96 @@
+package harness
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/ndis-chimney/conformance/suites/rules"
+)
+
+// A judge checks its rules on every observation in which their situation arises, in every spec
+// and in every generated scenario, not only in the spec written for them. Each judge is a
+// function of the observation (an operation's outcome, with the host's model of what is
+// offloaded as it stood before the operation) that reports the violations it finds and the
+// rules whose situation arose, so that a rule never judged is known.
+type judge struct {
+	name  string
+	rules []*rules.Rule
+	check func(j *Judging)
+}
+
+var completionJudges []judge
+
+// judgeCompletions registers a judge of operation outcomes. rules are those it may report, for
+// the catalog check that every testable rule has a judge.
+func judgeCompletions(name string, check func(j *Judging), rs ...*rules.Rule) {
+	completionJudges = append(completionJudges, judge{name: name, rules: rs, check: check})
+}
+
+// JudgedRules returns the IDs of the rules some judge applies, each with the judges' names.
+func JudgedRules() map[string][]string {
+	out := map[string][]string{}
+	for _, j := range completionJudges {
+		for _, r := range j.rules {
+			out[r.ID] = append(out[r.ID], j.name)
+		}
+	}
+	for id, names := range sessionJudgedRules() {
+		out[id] = append(out[id], names...)
+	}
+	return out
+}
+
+// Judging is one application of every judge to one outcome.
+type Judging struct {
+	S     *Session
+	Out   Outcome
+	Model *Model // as it stood before the operation
+	views []blockView
+	found []Violation
+}
+
+// Views returns the outcome's blocks, each as handed over and as handed back.
+func (j *Judging) Views() []blockView { return j.views }
+
+// Arose records that a rule's situation arose in this observation, so that it was judged.
+func (j *Judging) Arose(r *rules.Rule) { j.S.judged(r) }
+
+// Violate records a violation of r at the block at path.
+func (j *Judging) Violate(r *rules.Rule, path, format string, args ...any) {
+	j.S.judged(r)
+	j.found = append(j.found, Violation{Rule: r, Op: j.Out.Op, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// judgeOutcome applies every completion judge to out and returns what they found.
+func (s *Session) judgeOutcome(out Outcome) []Violation {
+	j := &Judging{S: s, Out: out, Model: s.Model, views: views(out)}
+	for _, jd := range completionJudges {
+		jd.check(j)
+	}
+	return j.found
+}
+
+// judgeCounts counts, per rule ID, the observations in which each rule was judged.
+type judgeCounts struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (s *Session) judged(r *rules.Rule) {
+	if r == nil {
+		return
+	}
+	s.counts.mu.Lock()
+	if s.counts.n == nil {
+		s.counts.n = map[string]int{}
+	}
+	s.counts.n[r.ID]++
+	s.counts.mu.Unlock()
+}
+
+// Judged returns how many observations of this session judged the rule with ID id.
+func (s *Session) Judged(id string) int {
+	s.counts.mu.Lock()
+	defer s.counts.mu.Unlock()
+	return s.counts.n[id]
+}

@@ -1,0 +1,88 @@
+package harness
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ndis-chimney/conformance/suites/rules"
+	"github.com/onsi/ginkgo/v2"
+)
+
+// Violation is one breach of a rule that a judge found in what the host observed.
+type Violation struct {
+	Rule    *rules.Rule
+	Op      Op     // zero when the rule concerns no one operation (a send completion)
+	Path    string // the block, or "" for the tree or the session as a whole
+	Message string // what was found, in terms of the observation
+}
+
+// Error renders the violation as a failure message: the rule, the handler and the block, what
+// was found, then the rule's wording and page.
+func (v Violation) Error() string {
+	return fmt.Sprintf("%s: %s\n%s", Where(v.Rule, v.Op, v.Path), v.Message, ruleLine(v.Rule))
+}
+
+// ViolationEntry names the report entry in which a spec records each violation it met, so that
+// the conformance report counts it against the rule broken and not the spec that ran.
+const ViolationEntry = "rule violation"
+
+// ViolationRecord is the report entry's value: plain strings, so that it survives the JSON
+// between parallel processes.
+type ViolationRecord struct {
+	Rule    string `json:"rule"`
+	Op      string `json:"op,omitempty"`
+	Block   string `json:"block,omitempty"`
+	Message string `json:"message"`
+}
+
+// Record returns the report entry's value for v.
+func (v Violation) Record() ViolationRecord {
+	r := ViolationRecord{Rule: ruleID(v.Rule), Block: v.Path, Message: v.Message}
+	if v.Op != 0 {
+		r.Op = v.Op.Handler()
+	}
+	return r
+}
+
+// joinViolations renders several violations as one failure message, the first one first.
+func joinViolations(vs []Violation) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = v.Error()
+	}
+	msg := strings.Join(parts, "\n")
+	if len(vs) > 1 {
+		msg = fmt.Sprintf("%s\n(%d rules broken in one observation)", msg, len(vs))
+	}
+	return msg
+}
+
+// FailWithViolations records every violation as a report entry and fails the running spec with
+// all of them: how a spec ends when a judge finds something.
+func FailWithViolations(vs []Violation) {
+	ginkgo.GinkgoHelper()
+	for _, v := range vs {
+		ginkgo.AddReportEntry(ViolationEntry, v.Record(), ginkgo.ReportEntryVisibilityNever)
+	}
+	ginkgo.Fail(joinViolations(vs))
+}
+
+// fail hands violations to the session's sink: the property runner's when one is set, else
+// the running spec fails.
+func (s *Session) fail(vs ...Violation) {
+	ginkgo.GinkgoHelper()
+	if len(vs) == 0 {
+		return
+	}
+	if s.OnViolation != nil {
+		s.OnViolation(vs)
+		return
+	}
+	FailWithViolations(vs)
+}
+
+// violate fails the session with one violation.
+func (s *Session) violate(rule *rules.Rule, op Op, path, format string, args ...any) {
+	ginkgo.GinkgoHelper()
+	s.fail(Violation{Rule: rule, Op: op, Path: path, Message: fmt.Sprintf(format, args...)})
+}
