@@ -26,6 +26,7 @@ type Config struct {
 	Timeouts        Timeouts        `yaml:"timeouts"`
 	Reports         Reports         `yaml:"reports"`
 	Interpretations Interpretations `yaml:"interpretations"`
+	Properties      Properties      `yaml:"properties"`
 
 	// Path is where the configuration was read from; set by Load.
 	Path string `yaml:"-"`
@@ -212,6 +213,9 @@ func (c *Config) check() error {
 		if name != "" && filepath.Base(name) != name {
 			errs = append(errs, fmt.Errorf("reports: %q must be a file name inside reports.dir, not a path", name))
 		}
+	}
+	if err := c.Properties.check(); err != nil {
+		errs = append(errs, err)
 	}
 	for _, id := range append(c.Declared.InterfaceVLANIDs, c.Target.Reference.Limits.InterfaceVLANIDs...) {
 		if id > 0xFFF {

@@ -69,7 +69,7 @@ func (s *Session) Begin(op Op, tree *ndis.MiniportOffloadBlockList) *Pending {
 		ginkgo.Skip("the spec offloads an IPv6 path, and the target does not declare IPv6 offload (SupportIPv6)")
 	}
 	s.prepare(op, tree)
-	p := &Pending{s: s, op: op, tree: tree, before: Take(tree)}
+	p := &Pending{s: s, op: op, tree: tree, before: s.Host.take(tree)}
 	s.handed = append(s.handed, handover{op: op, tree: tree})
 	s.outstanding++
 	p.concurrent = s.outstanding > 1

@@ -49,6 +49,9 @@ type Host struct {
 	InsideWait time.Duration
 	// calls counts handler calls in progress, for send completions, which name no tree.
 	calls atomic.Int32
+	// Terse leaves snapshots unrendered (no Text): the property runner, which plays thousands
+	// of operations and reports a failure as its scenario, sets it.
+	Terse bool
 }
 
 var _ target.Host = (*Host)(nil)
@@ -105,7 +108,7 @@ func (h *Host) insideCall(tree *ndis.MiniportOffloadBlockList) bool {
 func (h *Host) record(op Op, tree *ndis.MiniportOffloadBlockList) {
 	e := Event{Op: op, Tree: tree, At: time.Now()}
 	if tree != nil {
-		e.Snapshot = Take(tree)
+		e.Snapshot = h.take(tree)
 	}
 	e.DuringCall = h.insideCall(tree)
 	h.mu.Lock()
@@ -199,4 +202,12 @@ func (h *Host) CompletionsOf(op Op, tree *ndis.MiniportOffloadBlockList) []Event
 		}
 	}
 	return out
+}
+
+// take snapshots a tree, rendered unless the host is terse.
+func (h *Host) take(tree *ndis.MiniportOffloadBlockList) Snapshot {
+	if h.Terse {
+		return takeBlocks(tree)
+	}
+	return Take(tree)
 }

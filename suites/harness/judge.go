@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/ndis-chimney/conformance/suites/rules"
+	"github.com/ndis-chimney/conformance/target/ndis"
 )
 
 // A judge checks its rules on every observation in which their situation arises, in every spec
@@ -47,6 +48,9 @@ type Judging struct {
 	Model *Model // as it stood before the operation
 	views []blockView
 	found []Violation
+	// indexes of views, built when first needed
+	parent  map[*ndis.MiniportOffloadBlockList]*ndis.MiniportOffloadBlockList
+	byBlock map[*ndis.MiniportOffloadBlockList]int
 }
 
 // Views returns the outcome's blocks, each as handed over and as handed back.

@@ -74,6 +74,10 @@ func judgeContract(j *Judging) {
 // succeeds, and the blocks a placeholder leads to are processed.
 func judgePlaceholders(j *Judging) {
 	under := map[*ndis.MiniportOffloadBlockList]bool{}
+	var skipped map[*ndis.MiniportOffloadBlockList]bool
+	if j.initiating() {
+		skipped = j.notAttempted()
+	}
 	for _, v := range j.views {
 		if v.Parent != nil && (under[v.Parent] || j.roleOf(v.Parent) == ndis.RolePlaceholder) {
 			under[v.Before.Block] = true
@@ -93,7 +97,7 @@ func judgePlaceholders(j *Judging) {
 			j.Violate(rules.PlaceholderGetsStatus, v.Path, "the placeholder's Status was never written")
 			continue
 		}
-		if v.Before.Members.DependentBlockList == nil {
+		if v.Before.Members.DependentBlockList == nil && !skipped[v.Before.Block] {
 			j.Arose(rules.LonePlaceholderSucceeds)
 			if st != ndis.StatusSuccess {
 				j.Violate(rules.LonePlaceholderSucceeds, v.Path, "Status = %s on a placeholder whose DependentBlockList is NULL, want NDIS_STATUS_SUCCESS", st.GomegaString())
@@ -103,14 +107,7 @@ func judgePlaceholders(j *Judging) {
 }
 
 // roleOf returns the role a block of the outcome had when handed over.
-func (j *Judging) roleOf(b *ndis.MiniportOffloadBlockList) ndis.Role {
-	for _, v := range j.views {
-		if v.Before.Block == b {
-			return v.Role
-		}
-	}
-	return 0
-}
+func (j *Judging) roleOf(b *ndis.MiniportOffloadBlockList) ndis.Role { return j.viewOf(b).Role }
 
 // judgeReserved: ProtocolReserved, ImReserved and SourceHandle come back as the host wrote
 // them, in every block of every operation.

@@ -82,10 +82,11 @@ func judgeStatusFromDependents(j *Judging) {
 	if !j.initiating() {
 		return
 	}
+	skipped := j.notAttempted()
 	for _, v := range j.views {
 		st := v.After.Members.Status
-		if st == StatusUnwritten {
-			continue // the contract judge reports it
+		if st == StatusUnwritten || skipped[v.Before.Block] {
+			continue // the contract judge, or the failed-subtree judge, reports it
 		}
 		deps := j.dependentsOf(v)
 		ok, failed := 0, 0
@@ -180,6 +181,38 @@ func (j *Judging) checkNotAttempted(d, failed blockView, noOffload, failure *rul
 	}
 }
 
+// notAttempted returns the blocks below a new-offload block that was not offloaded: the
+// traversal does not reach them (INIT-030, INIT-031), so no other status rule applies there.
+func (j *Judging) notAttempted() map[*ndis.MiniportOffloadBlockList]bool {
+	out := map[*ndis.MiniportOffloadBlockList]bool{}
+	for _, v := range j.views {
+		if v.Parent != nil && out[v.Parent] {
+			out[v.Before.Block] = true
+			continue
+		}
+		if v.Parent != nil {
+			if p := j.viewOf(v.Parent); p.Role == ndis.RoleNewOffload && !Offloaded(p.After.Members.Status) {
+				out[v.Before.Block] = true
+			}
+		}
+	}
+	return out
+}
+
+// viewOf returns the view of block b.
+func (j *Judging) viewOf(b *ndis.MiniportOffloadBlockList) blockView {
+	if j.byBlock == nil {
+		j.byBlock = make(map[*ndis.MiniportOffloadBlockList]int, len(j.views))
+		for i, v := range j.views {
+			j.byBlock[v.Before.Block] = i
+		}
+	}
+	if i, ok := j.byBlock[b]; ok {
+		return j.views[i]
+	}
+	return blockView{}
+}
+
 // subtree returns the views of every block below b (its dependents, recursively).
 func (j *Judging) subtree(b *ndis.MiniportOffloadBlockList) []blockView {
 	var out []blockView
@@ -193,12 +226,14 @@ func (j *Judging) subtree(b *ndis.MiniportOffloadBlockList) []blockView {
 
 // inSubtree reports whether d lies below b.
 func (j *Judging) inSubtree(d, b *ndis.MiniportOffloadBlockList) bool {
-	parent := map[*ndis.MiniportOffloadBlockList]*ndis.MiniportOffloadBlockList{}
-	for _, v := range j.views {
-		parent[v.Before.Block] = v.Parent
+	if j.parent == nil {
+		j.parent = make(map[*ndis.MiniportOffloadBlockList]*ndis.MiniportOffloadBlockList, len(j.views))
+		for _, v := range j.views {
+			j.parent[v.Before.Block] = v.Parent
+		}
 	}
 	seen := 0
-	for p := parent[d]; p != nil && seen <= len(j.views); p = parent[p] {
+	for p := j.parent[d]; p != nil && seen <= len(j.views); p = j.parent[p] {
 		if p == b {
 			return true
 		}

@@ -81,6 +81,9 @@ func judgeLifecycle(j *Judging) {
 		if st != ndis.StatusFailure {
 			continue
 		}
+		if o.Invalidated && op != Terminate {
+			continue // no page says what a query or second invalidate of an invalidated object returns
+		}
 		if j.S.Readings.AcceptFailureWithoutCause {
 			continue // taken as the corrupt hardware state it reports
 		}

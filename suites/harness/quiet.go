@@ -53,7 +53,7 @@ func (s *Session) quietViolations() []Violation {
 		if n == 1 && contractOf(h.op).NoWriteAfterCompletion != nil {
 			s.judged(contractOf(h.op).NoWriteAfterCompletion)
 			e := s.Host.CompletionsOf(h.op, h.tree)[0]
-			if changes := s.withoutOwnedLists(h, Diff(e.Snapshot, Take(h.tree))); len(changes) > 0 {
+			if changes := s.withoutOwnedLists(h, Diff(e.Snapshot, takeBlocks(h.tree))); len(changes) > 0 {
 				add(contractOf(h.op).NoWriteAfterCompletion, h.op, changes[0].Path,
 					"the tree changed after %s handed it back: %s", h.op.Completion(), joinChanges(changes))
 			}
@@ -118,10 +118,14 @@ func (s *Session) withoutOwnedLists(h handover, changes []Change) []Change {
 	if h.op != Initiate {
 		return changes
 	}
+	paths := map[*ndis.MiniportOffloadBlockList]string{}
+	for _, v := range ndis.Walk(h.tree) {
+		paths[v.Block] = v.Path
+	}
 	owned := map[string]bool{}
 	for _, e := range s.Ledger.All() {
 		if e.Owner == OwnedByTarget {
-			if p := ndis.PathOf(h.tree, e.Connection); p != "" {
+			if p := paths[e.Connection]; p != "" {
 				owned[p] = true
 			}
 		}

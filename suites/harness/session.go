@@ -92,11 +92,10 @@ func OpenTarget(t target.Target, timing Timing, overrides target.Limits) (*Sessi
 	return s, nil
 }
 
-// End closes a session opened with OpenTarget, judging what can only be judged at the end (a
-// second completion, a write after completion, the send-data ledger) before and after the
-// target is closed. It does not wait out the settle window.
+// End closes a session opened with OpenTarget, then judges what can only be judged at the end
+// (a second completion, a write after completion, the send-data ledger), with everything the
+// target flushed while closing. It does not wait out the settle window.
 func (s *Session) End() {
-	s.checkQuiet()
 	err := s.Target.Close()
 	s.checkQuiet()
 	if err != nil {

@@ -40,7 +40,14 @@ var stateMembers = []string{
 
 // Take snapshots the tree rooted at root.
 func Take(root *ndis.MiniportOffloadBlockList) Snapshot {
-	s := Snapshot{Text: ndis.Format(root)}
+	s := takeBlocks(root)
+	s.Text = ndis.Format(root)
+	return s
+}
+
+// takeBlocks snapshots the tree without rendering it, for comparisons only.
+func takeBlocks(root *ndis.MiniportOffloadBlockList) Snapshot {
+	var s Snapshot
 	for _, v := range ndis.Walk(root) {
 		b := v.Block
 		bs := BlockSnapshot{Block: b, Path: v.Path, Members: *b}

@@ -44,8 +44,8 @@ func (v Violation) Record() ViolationRecord {
 	return r
 }
 
-// joinViolations renders several violations as one failure message, the first one first.
-func joinViolations(vs []Violation) string {
+// JoinViolations renders several violations as one failure message, the first one first.
+func JoinViolations(vs []Violation) string {
 	parts := make([]string, len(vs))
 	for i, v := range vs {
 		parts[i] = v.Error()
@@ -58,13 +58,13 @@ func joinViolations(vs []Violation) string {
 }
 
 // FailWithViolations records every violation as a report entry and fails the running spec with
-// all of them: how a spec ends when a judge finds something.
-func FailWithViolations(vs []Violation) {
+// all of them, followed by more: how a spec ends when a judge finds something.
+func FailWithViolations(vs []Violation, more ...string) {
 	ginkgo.GinkgoHelper()
 	for _, v := range vs {
 		ginkgo.AddReportEntry(ViolationEntry, v.Record(), ginkgo.ReportEntryVisibilityNever)
 	}
-	ginkgo.Fail(joinViolations(vs))
+	ginkgo.Fail(strings.Join(append([]string{JoinViolations(vs)}, more...), "\n"))
 }
 
 // fail hands violations to the session's sink: the property runner's when one is set, else

@@ -1,0 +1,133 @@
+package scenario
+
+import (
+	"slices"
+
+	"pgregory.net/rapid"
+)
+
+// Focus weights the generator towards the situations of one rule, so that each property spec
+// spends its cases where its rule arises. The zero Focus draws a bit of everything.
+type Focus struct {
+	Ops      []string // the operations the rule concerns; empty for all
+	Large    bool     // trees large enough to exhaust the declared limits
+	Causes   bool     // blocks with documented causes of failure: windows, MTUs, VLANs, MACs
+	SendData bool     // outstanding send data and buffered receive data on most connections
+	Overlap  bool     // operations handed over while others are in progress
+	Relink   bool     // updates that move paths to another neighbor
+}
+
+// Draw draws a scenario: an initiate first, then up to eight operations.
+func Draw(t *rapid.T, f Focus) Scenario {
+	sc := Scenario{Steps: []Step{drawInitiate(t, f)}}
+	n := rapid.IntRange(1, 8).Draw(t, "steps")
+	ops := f.Ops
+	if len(ops) == 0 {
+		ops = []string{OpInitiate, OpQuery, OpUpdate, OpInvalidate, OpTerminate}
+	}
+	all := []string{OpInitiate, OpQuery, OpUpdate, OpInvalidate, OpTerminate}
+	for range n {
+		// Two draws in three take the focus's operations; the rest any.
+		pool := all
+		if rapid.IntRange(0, 2).Draw(t, "focused") > 0 {
+			pool = ops
+		}
+		op := rapid.SampledFrom(pool).Draw(t, "op")
+		var st Step
+		if op == OpInitiate {
+			st = drawInitiate(t, f)
+		} else {
+			st = drawOperation(t, f, op)
+		}
+		if op != OpTerminate && (f.Overlap || rapid.IntRange(0, 5).Draw(t, "overlap?") == 0) {
+			st.Overlap = rapid.Bool().Draw(t, "overlap")
+		}
+		sc.Steps = append(sc.Steps, st)
+	}
+	return sc
+}
+
+func drawOperation(t *rapid.T, f Focus, op string) Step {
+	st := Step{Op: op, Relink: -1}
+	st.Pick = rapid.SliceOfN(rapid.IntRange(0, 63), 1, 6).Draw(t, "pick")
+	st.Alone = rapid.IntRange(0, 3).Draw(t, "alone?") == 0
+	switch op {
+	case OpQuery:
+		st.Classes = uint8(rapid.IntRange(0, 7).Draw(t, "classes"))
+	case OpUpdate:
+		st.Seed = rapid.Uint32().Draw(t, "seed")
+		st.Extra = rapid.IntRange(0, 3).Draw(t, "extra?") == 0
+		if f.Relink || rapid.IntRange(0, 3).Draw(t, "relink?") == 0 {
+			st.Relink = rapid.IntRange(0, 7).Draw(t, "relink")
+		}
+	}
+	return st
+}
+
+func drawInitiate(t *rapid.T, f Focus) Step {
+	maxRoots, maxPaths, maxConns := 3, 3, 4
+	if f.Large {
+		maxRoots, maxPaths, maxConns = 5, 5, 8
+	}
+	roots := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) Root {
+		r := Root{Role: drawRole(t, "root role"), Link: rapid.IntRange(0, 7).Draw(t, "link")}
+		if r.Role == New {
+			r.Neighbor = Neighbor{Seed: rapid.Uint32().Draw(t, "seed"), VLAN: drawCause(t, f, 5, "vlan"), SourceMAC: drawCause(t, f, 4, "mac")}
+		}
+		r.Paths = rapid.SliceOfN(rapid.Custom(func(t *rapid.T) PathNode {
+			p := PathNode{Role: drawRole(t, "path role"), Link: rapid.IntRange(0, 15).Draw(t, "link")}
+			if p.Role == New {
+				p.Path = Path{Seed: rapid.Uint32().Draw(t, "seed"), IPv6: rapid.Bool().Draw(t, "ipv6"),
+					Source: uint8(rapid.IntRange(0, 3).Draw(t, "source")), MTUOver: drawCause(t, f, 1, "mtu") > 0}
+			}
+			p.Conns = rapid.SliceOfN(rapid.Custom(func(t *rapid.T) Conn { return drawConn(t, f) }), 0, maxConns).Draw(t, "conns")
+			return p
+		}), 0, maxPaths).Draw(t, "paths")
+		return r
+	}), 1, maxRoots).Draw(t, "roots")
+	return Step{Op: OpInitiate, Roots: roots, Relink: -1}
+}
+
+// drawRole draws a block's role: mostly new offloads.
+func drawRole(t *rapid.T, label string) string {
+	return rapid.SampledFrom([]string{New, New, New, Linker, Placeholder}).Draw(t, label)
+}
+
+// drawCause draws a choice that is zero (no cause) most of the time, up to max otherwise.
+func drawCause(t *rapid.T, f Focus, max int, label string) uint8 {
+	odds := 6
+	if f.Causes {
+		odds = 2
+	}
+	if rapid.IntRange(0, odds).Draw(t, label+"?") != 0 {
+		return 0
+	}
+	return uint8(rapid.IntRange(1, max).Draw(t, label))
+}
+
+func drawConn(t *rapid.T, f Focus) Conn {
+	c := Conn{
+		Seed:        rapid.Uint32().Draw(t, "seed"),
+		State:       uint8(rapid.IntRange(0, 5).Draw(t, "state")),
+		ConstFlags:  uint16(rapid.IntRange(0, 7).Draw(t, "const flags")),
+		CachedFlags: uint16(rapid.IntRange(0, 3).Draw(t, "cached flags")),
+		WindowOver:  drawCause(t, f, 1, "window") > 0,
+	}
+	odds := 2
+	if f.SendData {
+		odds = 0
+	}
+	if rapid.IntRange(0, odds).Draw(t, "send?") == 0 {
+		c.Send = rapid.SliceOfN(rapid.Uint16(), 1, 5).Draw(t, "send")
+		c.Sent = rapid.Uint16().Draw(t, "sent")
+	}
+	if rapid.IntRange(0, odds+1).Draw(t, "buffered?") == 0 {
+		c.Buffered = rapid.Uint16Range(1, 4000).Draw(t, "buffered")
+	}
+	return c
+}
+
+// HasOp reports whether the scenario takes op.
+func (s Scenario) HasOp(op string) bool {
+	return slices.ContainsFunc(s.Steps, func(st Step) bool { return st.Op == op })
+}
