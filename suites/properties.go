@@ -176,7 +176,6 @@ func (p *propertyTB) fail(msg string) {
 
 // FailNow ends the spec with the shrunk case.
 func (p *propertyTB) FailNow() {
-	GinkgoHelper()
 	p.failed = true
 	steps, blocks := p.last.scenario.Size()
 	AddReportEntry("shrunk scenario (Go)", snippet(p.last.scenario), ReportEntryVisibilityFailureOrVerbose)
@@ -185,7 +184,7 @@ func (p *propertyTB) FailNow() {
 	}
 	msg := strings.Join(p.errors, "\n")
 	if len(p.last.violations) > 0 {
-		harness.FailWithViolations(p.last.violations, fmt.Sprintf("%s\nshrunk to %d steps and %d blocks; replay it with:\n%s",
+		harness.FailWithViolations(p.last.violations, fmt.Sprintf("%s\nshrunk to a scenario of %d steps and %d blocks; replay it with:\n%s",
 			msg, steps, blocks, snippet(p.last.scenario)))
 	}
 	Fail(msg)

@@ -34,7 +34,8 @@ func AllowedStatuses(op Op) []ndis.Status {
 func init() {
 	judgeCompletions("completion contract", judgeContract, contractRules()...)
 	judgeCompletions("placeholders", judgePlaceholders,
-		rules.PlaceholderGetsStatus, rules.LonePlaceholderSucceeds, rules.TargetFollowsPlaceholderLinks)
+		rules.PlaceholderGetsStatus, rules.LonePlaceholderSucceeds, rules.TargetFollowsPlaceholderLinks,
+		rules.PlaceholderTypeNotSignificant)
 	judgeCompletions("reserved members", judgeReserved,
 		rules.ProtocolReservedUntouched, rules.ImReservedUntouched, rules.SourceHandleUntouched)
 }
@@ -96,6 +97,19 @@ func judgePlaceholders(j *Judging) {
 		if st == StatusUnwritten {
 			j.Violate(rules.PlaceholderGetsStatus, v.Path, "the placeholder's Status was never written")
 			continue
+		}
+		if t := v.Before.Members.Header.Type; t.Layer() != v.Layer {
+			// A Type of another layer (placeholderTypeArbitrary): the target must treat the
+			// block by its position, so everything below it is processed as usual.
+			j.Arose(rules.PlaceholderTypeNotSignificant)
+			for _, d := range j.subtree(v.Before.Block) {
+				if d.After.Members.Status == StatusUnwritten {
+					j.Violate(rules.PlaceholderTypeNotSignificant, d.Path, "not processed below a placeholder whose Type is %s", t)
+				}
+			}
+			if j.initiating() && !skipped[v.Before.Block] && !j.S.Readings.PlaceholderStatusFollowsDependents && st != ndis.StatusSuccess {
+				j.Violate(rules.PlaceholderTypeNotSignificant, v.Path, "Status = %s on a placeholder whose Type is %s, want NDIS_STATUS_SUCCESS as for any placeholder", st, t)
+			}
 		}
 		if v.Before.Members.DependentBlockList == nil && !skipped[v.Before.Block] {
 			j.Arose(rules.LonePlaceholderSucceeds)

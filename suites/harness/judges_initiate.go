@@ -23,6 +23,7 @@ func init() {
 		rules.LinkerPartialWhenSomeDependentsFail, rules.LinkerFailureWhenAllDependentsFail, rules.NewOffloadStatusReflectsOutcome)
 	judgeCompletions("initiate failed subtrees", judgeFailedSubtrees,
 		rules.InitiateNoOffloadUnderFailedBlock, rules.InitiateSkippedBlocksGetFailure, rules.InitiateRootFailureStopsTraversal)
+	judgeCompletions("initiate traversal after a failure", judgeTraversalGoesOn, rules.InitiateFailureSkipsOnlyItsSubtree)
 	judgeCompletions("initiate causes", judgeCauses, causeRules()...)
 }
 
@@ -163,6 +164,68 @@ func judgeFailedSubtrees(j *Judging) {
 			}
 		}
 	}
+}
+
+// judgeTraversalGoesOn: after a new-offload block fails, the traversal goes on past its
+// subtree. A target may fail any block with NDIS_STATUS_FAILURE for a cause the host cannot
+// know (INIT-047), so one such block proves nothing; what shows a traversal that stopped is
+// every block after the failed one's subtree ending in NDIS_STATUS_FAILURE, none of them
+// below a failed block, and at least one of them a new offload the declared limits allow.
+func judgeTraversalGoesOn(j *Judging) {
+	if !j.initiating() {
+		return
+	}
+	skipped := j.notAttempted()
+	for i, v := range j.views {
+		if v.Role != ndis.RoleNewOffload || Offloaded(v.After.Members.Status) || v.After.Members.Status == StatusUnwritten {
+			continue
+		}
+		if i == 0 && v.Parent == nil && j.S.Readings.RootFailureStopsWholeTree {
+			return // the reading lets a failed root end the traversal
+		}
+		var after []blockView
+		for _, d := range j.views[i+1:] {
+			if !j.inSubtree(d.Before.Block, v.Before.Block) && !skipped[d.Before.Block] {
+				after = append(after, d)
+			}
+		}
+		if len(after) == 0 {
+			continue
+		}
+		j.Arose(rules.InitiateFailureSkipsOnlyItsSubtree)
+		stopped, fresh := true, false
+		for _, d := range after {
+			if d.After.Members.Status != ndis.StatusFailure {
+				stopped = false
+				break
+			}
+			if d.Role == ndis.RoleNewOffload && !j.Out.Concurrent {
+				fresh = true
+			}
+		}
+		if stopped && fresh && !j.hasCauses(after) {
+			j.Violate(rules.InitiateFailureSkipsOnlyItsSubtree, after[0].Path,
+				"every one of the %d blocks after %s (Status = %s) outside its subtree ended in NDIS_STATUS_FAILURE: the traversal stopped at the failure instead of going on",
+				len(after), v.Path, v.After.Members.Status)
+		}
+		return
+	}
+}
+
+// hasCauses reports whether any of the new-offload blocks vs has a documented cause of failure
+// with the objects the target held before the initiate.
+func (j *Judging) hasCauses(vs []blockView) bool {
+	t := newTally(j.Model, false)
+	for _, v := range vs {
+		if v.Role != ndis.RoleNewOffload {
+			continue
+		}
+		state := stateAt(v.Before)
+		if len(causes(j.S.Limits, t, v.Layer, &state)) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // checkNotAttempted requires d, which the traversal should not have reached because failed

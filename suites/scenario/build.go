@@ -16,7 +16,10 @@ import (
 type builder struct {
 	limits target.Limits
 	ipv6   bool // the target declares IPv6 offload; otherwise every path is IPv4
-	n      int
+	// arbitraryTypes gives placeholders a Type of another layer (placeholderTypeArbitrary,
+	// CONFLICT-TREE-01), which the target must not rely on.
+	arbitraryTypes bool
+	n              int
 }
 
 // mix spreads a seed and an object number over 32 bits.
@@ -183,7 +186,7 @@ func (b *builder) initiateTree(m *harness.Model, roots []Root) *ndis.MiniportOff
 		case r.Role == Linker && len(neighbors) > 0:
 			blk = fixtures.Linker(ndis.LayerNeighbor, neighbors[r.Link%len(neighbors)].Context)
 		case r.Role == Linker || r.Role == Placeholder:
-			blk = fixtures.Placeholder(ndis.LayerNeighbor)
+			blk = b.placeholder(ndis.LayerNeighbor, r.Link)
 		default:
 			blk = b.neighbor(r.Neighbor)
 		}
@@ -210,7 +213,7 @@ func (b *builder) pathNode(p PathNode, paths []*harness.Object, underPlaceholder
 		o := paths[p.Link%len(paths)]
 		blk, ipv6 = fixtures.Linker(ndis.LayerPath, o.Context), o.IPv6
 	case role == Linker || role == Placeholder:
-		blk = fixtures.Placeholder(ndis.LayerPath)
+		blk = b.placeholder(ndis.LayerPath, p.Link)
 	default:
 		blk = b.path(p.Path)
 	}
@@ -221,6 +224,18 @@ func (b *builder) pathNode(p PathNode, paths []*harness.Object, underPlaceholder
 		}
 	}
 	return fixtures.Under(blk, conns...)
+}
+
+// placeholder builds a placeholder block at layer l; under placeholderTypeArbitrary its Type
+// is that of another layer, picked by pick.
+func (b *builder) placeholder(l ndis.Layer, pick int) *ndis.MiniportOffloadBlockList {
+	blk := fixtures.Placeholder(l)
+	if b.arbitraryTypes {
+		others := []ndis.OffloadStateType{ndis.NeighborOffloadState, ndis.Ip4OffloadState, ndis.Ip6OffloadState, ndis.TcpOffloadState}
+		others = slices.DeleteFunc(others, func(t ndis.OffloadStateType) bool { return t.Layer() == l })
+		blk.Header.Type = others[pick%len(others)]
+	}
+	return blk
 }
 
 // live returns the offloaded objects at layer l, in the order they were offloaded.

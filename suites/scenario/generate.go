@@ -17,16 +17,15 @@ type Focus struct {
 	Relink   bool     // updates that move paths to another neighbor
 }
 
-// Draw draws a scenario: an initiate first, then up to eight operations.
+// Draw draws a scenario: an initiate first, then up to eight operations. Steps are drawn as a
+// slice, so that rapid can delete any of them while shrinking.
 func Draw(t *rapid.T, f Focus) Scenario {
-	sc := Scenario{Steps: []Step{drawInitiate(t, f)}}
-	n := rapid.IntRange(1, 8).Draw(t, "steps")
 	ops := f.Ops
-	if len(ops) == 0 {
-		ops = []string{OpInitiate, OpQuery, OpUpdate, OpInvalidate, OpTerminate}
-	}
 	all := []string{OpInitiate, OpQuery, OpUpdate, OpInvalidate, OpTerminate}
-	for range n {
+	if len(ops) == 0 {
+		ops = all
+	}
+	step := rapid.Custom(func(t *rapid.T) Step {
 		// Two draws in three take the focus's operations; the rest any.
 		pool := all
 		if rapid.IntRange(0, 2).Draw(t, "focused") > 0 {
@@ -42,9 +41,11 @@ func Draw(t *rapid.T, f Focus) Scenario {
 		if op != OpTerminate && (f.Overlap || rapid.IntRange(0, 5).Draw(t, "overlap?") == 0) {
 			st.Overlap = rapid.Bool().Draw(t, "overlap")
 		}
-		sc.Steps = append(sc.Steps, st)
-	}
-	return sc
+		return st
+	})
+	first := drawInitiate(t, f)
+	rest := rapid.SliceOfN(step, 0, 8).Draw(t, "steps")
+	return Scenario{Steps: append([]Step{first}, rest...)}
 }
 
 func drawOperation(t *rapid.T, f Focus, op string) Step {

@@ -12,7 +12,8 @@ import (
 // unless the step overlaps the next. Every completion goes through the session's judges; a
 // step with nothing to name (no object offloaded yet) is left out.
 func Play(ctx context.Context, s *harness.Session, sc Scenario) {
-	b := &builder{limits: s.Limits, ipv6: s.Info.Capabilities.TCPConnectionOffload.SupportIPv6}
+	b := &builder{limits: s.Limits, ipv6: s.Info.Capabilities.TCPConnectionOffload.SupportIPv6,
+		arbitraryTypes: s.Readings.PlaceholderTypeArbitrary}
 	var pending []*harness.Pending
 	for _, st := range sc.Steps {
 		op, tree := b.step(s.Model, st)
