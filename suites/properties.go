@@ -118,6 +118,9 @@ func configureRapid() {
 	if f := flag.Lookup("rapid.seed"); f != nil && !set["rapid.seed"] {
 		_ = f.Value.Set(strconv.FormatUint(uint64(run.cfg.Properties.Seed), 10))
 	}
+	if f := flag.Lookup("rapid.shrinktime"); f != nil && !set["rapid.shrinktime"] {
+		_ = f.Value.Set("10s") // bounds a failing spec's time; the shrunk case is still shown
+	}
 	if f := flag.Lookup("rapid.nofailfile"); f != nil {
 		_ = f.Value.Set("true")
 	}

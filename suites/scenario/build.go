@@ -170,7 +170,8 @@ func (b *builder) conn(spec Conn, ipv6 bool) *ndis.MiniportOffloadBlockList {
 		for i := range data {
 			data[i] = byte(int(x) + i)
 		}
-		fixtures.WithBufferedReceiveData(blk, data)
+		first := fixtures.WithBufferedReceiveData(blk, data)
+		splitList(first, 1+int(spec.BufferedLists)%4)
 	}
 	return blk
 }
@@ -247,4 +248,24 @@ func live(m *harness.Model, l ndis.Layer) []*harness.Object {
 		}
 	}
 	return out
+}
+
+// splitList splits the data of a one-buffer list into n lists chained through Next, so that
+// buffered receive data comes in several lists, as a host may hand it over.
+func splitList(l *ndis.NetBufferList, n int) {
+	data := l.FirstNetBuffer.Data
+	if n > len(data) {
+		n = len(data)
+	}
+	size := len(data) / n
+	lists := []*ndis.NetBufferList{l}
+	l.FirstNetBuffer.Data = data[:size]
+	for i := 1; i < n; i++ {
+		end := (i + 1) * size
+		if i == n-1 {
+			end = len(data)
+		}
+		lists = append(lists, &ndis.NetBufferList{FirstNetBuffer: &ndis.NetBuffer{Data: data[i*size : end]}})
+	}
+	ndis.LinkNetBufferLists(lists...)
 }

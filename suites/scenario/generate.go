@@ -124,6 +124,7 @@ func drawConn(t *rapid.T, f Focus) Conn {
 	}
 	if rapid.IntRange(0, odds+1).Draw(t, "buffered?") == 0 {
 		c.Buffered = rapid.Uint16Range(1, 4000).Draw(t, "buffered")
+		c.BufferedLists = uint8(rapid.IntRange(0, 3).Draw(t, "buffered lists"))
 	}
 	return c
 }

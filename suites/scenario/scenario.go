@@ -109,8 +109,10 @@ type Conn struct {
 	// were sent and not acknowledged.
 	Send []uint16
 	Sent uint16
-	// Buffered is the size of buffered receive data handed over.
-	Buffered uint16
+	// Buffered is the size of buffered receive data handed over, in BufferedLists lists
+	// (at least one).
+	Buffered      uint16
+	BufferedLists uint8
 }
 
 // GoString renders the scenario as Go source that builds it, for a failure's snippet.
