@@ -83,7 +83,8 @@ func (j *Judging) compareState(v blockView, o *Object, member string, before, af
 	delegated := member == "TCPDelegated" || member == "NeighborDelegated" || member == "PathDelegated"
 	for i := 0; i < av.NumField(); i++ {
 		field := av.Type().Field(i).Name
-		if field == "Header" || field == "SendDataHead" || field == "SendDataTail" || field == "BufferedData" {
+		if field == "Header" || field == "SendDataHead" || field == "SendDataTail" || field == "BufferedData" ||
+			member == "TCPDelegated" && field == "Flags" { // reserved for system use: no page has the target write it
 			continue
 		}
 		got, given := av.Field(i).Interface(), bv.Field(i).Interface()
