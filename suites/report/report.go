@@ -269,7 +269,7 @@ func Build(r types.Report, h Header) Conformance {
 	c.RunProblems = append(c.RunProblems, r.SpecialSuiteFailureReasons...)
 	findings := map[string][]finding{}
 	byRule := map[string][]SpecResult{}
-	ran := 0
+	ran, judged := 0, 0
 	for _, s := range r.SpecReports {
 		if s.LeafNodeType.Is(types.NodeTypesForSuiteLevelNodes) && s.State.Is(types.SpecStateFailureStates) {
 			c.RunProblems = append(c.RunProblems, suiteNodeProblem(s))
@@ -292,8 +292,13 @@ func Build(r types.Report, h Header) Conformance {
 		for _, id := range ids {
 			byRule[id] = append(byRule[id], res)
 		}
+		judgedHere := false
 		for _, f := range fs {
 			findings[f.rule] = append(findings[f.rule], f)
+			judgedHere = judgedHere || f.kind == passed || f.kind == violated
+		}
+		if judgedHere {
+			judged++
 		}
 	}
 	for _, id := range unknownRulesIn(c.Selection.LabelFilter) {
@@ -310,7 +315,7 @@ func Build(r types.Report, h Header) Conformance {
 		rr.Outcome, rr.Reason = outcome(rule, findings[rule.ID])
 		c.add(rr, rule)
 	}
-	c.Verdict, c.Why = verdict(c, ran)
+	c.Verdict, c.Why = verdict(c, ran, judged)
 	return c
 }
 
@@ -344,10 +349,11 @@ func unknownRulesIn(filter string) []string {
 	return out
 }
 
-// verdict concludes the run from its rules, its problems and how many specs ran.
-func verdict(c Conformance, ran int) (Verdict, string) {
+// verdict concludes the run from its rules, its problems, how many specs ran and how many of
+// them judged a rule (passed, or found one broken). Nothing judged is NOT RUN, even when rules
+// were: a rule with one spec that passed and another that could not judge it is not judged.
+func verdict(c Conformance, ran, judged int) (Verdict, string) {
 	s := c.Summary
-	judged := s.Passed + s.Failed + s.Warnings
 	switch {
 	case c.Selection.DryRun:
 		return VerdictNotRun, "nothing was judged: this was a dry run, which lists the specs without running them"

@@ -258,6 +258,12 @@ func TestVerdicts(t *testing.T) {
 		LeafNodeType: types.NodeTypeSynchronizedBeforeSuite, State: types.SpecStateFailed,
 		Failure: types.Failure{Message: "[harness] the target could not start: exit status 7\ncannot start on purpose"},
 	})
+	midway := wholeRun(nil)
+	for i := range midway.SpecReports {
+		midway.SpecReports[i].State = types.SpecStateSkipped
+		midway.SpecReports[i].Failure.Message = NotJudgedPrefix + "the target could not start: refused"
+	}
+	midway.SpecReports = append(midway.SpecReports, spec("passed before", types.SpecStatePassed, "", must[0].Label()))
 	typo := wholeRun(nil)
 	typo.SuiteConfig.LabelFilter = "rule:" + must[0].ID + " || rule:INIT-45"
 	for _, c := range []struct {
@@ -278,6 +284,7 @@ func TestVerdicts(t *testing.T) {
 		{"an empty selection", nothing, VerdictNotRun, "INIT-9999"},
 		{"a target that cannot start", cannotStart, VerdictNotRun, "the target could not start: exit status 7"},
 		{"a label filter with a typo", typo, VerdictIncomplete, "rule:INIT-45"},
+		{"a target that stops starting midway", midway, VerdictIncomplete, "not judged or not run"},
 	} {
 		got := Build(c.report, Header{})
 		if got.Verdict != c.want || !strings.Contains(got.Why, c.says) {
@@ -371,7 +378,7 @@ func TestWhatTheTargetSuppliesCannotForgeTheReport(t *testing.T) {
 
 // verdictLike matches a line that a reader (or a grep) could take for a verdict: one that
 // starts, after any Markdown markers, with "Verdict".
-var verdictLike = regexp.MustCompile(`^[\s>*#|\-+_\\]*Verdict`)
+var verdictLike = regexp.MustCompile(`^[ \t>*#|\-+_\\]*Verdict`)
 
 func TestWritingReplacesASymlinkAndNeverFollowsIt(t *testing.T) {
 	dir := t.TempDir()
