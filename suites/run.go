@@ -265,6 +265,9 @@ var _ = ginkgo.AfterEach(func() {
 // Before any spec, the first process opens the target once: to record what it declares, and
 // to stop the run at once, with one failure that says why, when the target cannot start.
 var _ = ginkgo.SynchronizedBeforeSuite(func() []byte {
+	if run.cfg == nil {
+		ginkgo.Fail("[harness] no target: run the specs through suites.Run")
+	}
 	limit := 10 * max(run.cfg.Timeouts.Handler.D(), run.cfg.Timeouts.Completion.D())
 	type result struct {
 		info target.Info
