@@ -116,8 +116,10 @@ func TestASuiteTimeoutIsIncomplete(t *testing.T) {
 	cfg := writeConfig(t, dir, "settle: 5ms", "settle: 250ms") // every spec takes a quarter second
 	r := runSuite(t, nil, "-config="+cfg, "-ginkgo.timeout=2s")
 	c := expectVerdict(t, r, filepath.Join(dir, "reports"), report.VerdictIncomplete, true)
-	if c.Summary.Passed == 0 || c.Summary.Failed != 0 || !contains(c.RunProblems, "Suite Timeout Elapsed") {
-		t.Errorf("after the timeout: %d passed, %d failed, problems %q", c.Summary.Passed, c.Summary.Failed, c.RunProblems)
+	// Specs pass before the timeout; their rules may still be not run, when another of their
+	// specs comes later in the random order.
+	if c.SpecsByState["passed"] == 0 || c.Summary.Failed != 0 || !contains(c.RunProblems, "Suite Timeout Elapsed") {
+		t.Errorf("after the timeout: %d specs passed, %d rules failed, problems %q", c.SpecsByState["passed"], c.Summary.Failed, c.RunProblems)
 	}
 	timedOut := 0
 	for _, rr := range c.Rules {
@@ -125,8 +127,9 @@ func TestASuiteTimeoutIsIncomplete(t *testing.T) {
 			timedOut++
 		}
 	}
-	if timedOut != 1 {
-		t.Errorf("%d rules are not judged for the timeout, want the one whose spec was running", timedOut)
+	// The spec running when the time ran out (if one was) leaves its rule not judged.
+	if timedOut != c.SpecsByState["timedout"] {
+		t.Errorf("%d rules are not judged for the timeout, %d specs timed out", timedOut, c.SpecsByState["timedout"])
 	}
 }
 
