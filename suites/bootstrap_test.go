@@ -35,7 +35,7 @@ func init() {
 func TestConformance(t *testing.T) {
 	cfg, err := config.Load(*configPath)
 	if err != nil {
-		t.Fatalf("configuration: %v", err)
+		suites.StopOnConfigError(t, *configPath, *reportDir, fmt.Errorf("configuration: %w", err))
 	}
 	if *reportDir != "" {
 		cfg.Reports.Dir = *reportDir
@@ -45,7 +45,7 @@ func TestConformance(t *testing.T) {
 	if *faultName != "" {
 		f, ok := faults.ByName(*faultName)
 		if !ok {
-			t.Fatalf("-fault: no fault named %q in suites/faults", *faultName)
+			suites.Stop(t, cfg, fmt.Errorf("-fault: no fault named %q in suites/faults", *faultName))
 		}
 		if f.Configure != nil {
 			f.Configure(cfg)
