@@ -75,17 +75,18 @@ func checkProperty(ctx context.Context, r *rules.Rule) {
 			t.Fatalf("%s", harness.JoinViolations(vs))
 		}
 		defer func() {
-			if !failed {
-				s.End()
-			} else {
+			if failed {
 				_ = s.Target.Close()
 			}
 		}()
 		scenario.Play(ctx, s, sc)
+		s.End() // the end-of-session judges count too
 		judged += s.Judged(r.ID)
 	})
 	if judged == 0 {
-		Skip(fmt.Sprintf("[not judged] %s: no generated scenario brought its situation about against this target (%d cases)", r.ID, caseCount()))
+		// Not applicable here, rather than not judged: the rule's own hand-written specs say
+		// whether it could be judged against this target at all.
+		Skip(fmt.Sprintf("%s: no generated scenario brought its situation about against this target and its declared limits (%d cases)", r.ID, caseCount()))
 	}
 }
 
@@ -113,7 +114,7 @@ func configureRapid() {
 	set := map[string]bool{}
 	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if f := flag.Lookup("rapid.checks"); f != nil && !set["rapid.checks"] {
-		_ = f.Value.Set(strconv.Itoa(caseCount()))
+		_ = f.Value.Set(strconv.Itoa(run.cfg.Properties.CaseCount()))
 	}
 	if f := flag.Lookup("rapid.seed"); f != nil && !set["rapid.seed"] {
 		_ = f.Value.Set(strconv.FormatUint(uint64(run.cfg.Properties.Seed), 10))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ndis-chimney/conformance/suites/report"
 	"github.com/ndis-chimney/conformance/suites/rules"
 	"github.com/onsi/ginkgo/v2"
 )
@@ -22,22 +23,10 @@ func (v Violation) Error() string {
 	return fmt.Sprintf("%s: %s\n%s", Where(v.Rule, v.Op, v.Path), v.Message, ruleLine(v.Rule))
 }
 
-// ViolationEntry names the report entry in which a spec records each violation it met, so that
-// the conformance report counts it against the rule broken and not the spec that ran.
-const ViolationEntry = "rule violation"
-
-// ViolationRecord is the report entry's value: plain strings, so that it survives the JSON
-// between parallel processes.
-type ViolationRecord struct {
-	Rule    string `json:"rule"`
-	Op      string `json:"op,omitempty"`
-	Block   string `json:"block,omitempty"`
-	Message string `json:"message"`
-}
-
-// Record returns the report entry's value for v.
-func (v Violation) Record() ViolationRecord {
-	r := ViolationRecord{Rule: ruleID(v.Rule), Block: v.Path, Message: v.Message}
+// Record returns the report entry's value for v (report.ViolationEntry), which the conformance
+// report counts against the rule broken rather than the spec that ran.
+func (v Violation) Record() report.Violation {
+	r := report.Violation{Rule: ruleID(v.Rule), Block: v.Path, Message: v.Message}
 	if v.Op != 0 {
 		r.Op = v.Op.Handler()
 	}
@@ -62,7 +51,7 @@ func JoinViolations(vs []Violation) string {
 func FailWithViolations(vs []Violation, more ...string) {
 	ginkgo.GinkgoHelper()
 	for _, v := range vs {
-		ginkgo.AddReportEntry(ViolationEntry, v.Record(), ginkgo.ReportEntryVisibilityNever)
+		ginkgo.AddReportEntry(report.ViolationEntry, v.Record(), ginkgo.ReportEntryVisibilityNever)
 	}
 	ginkgo.Fail(strings.Join(append([]string{JoinViolations(vs)}, more...), "\n"))
 }
