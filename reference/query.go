@@ -44,6 +44,8 @@ func (t *Target) queryBlock(b *ndis.MiniportOffloadBlockList) ndis.Status {
 		copyStateIf(want.Cached, b.TCPCached, c.cached)
 		if want.Delegated && b.TCPDelegated != nil {
 			d := c.delegated
+			// Flags is reserved for system use: the host's, left as it placed it.
+			d.Flags = b.TCPDelegated.Flags
 			// The reference has no send-backlog estimate, so it writes "not supported"; it
 			// reports the receive data it buffers.
 			d.SendBacklogSize = ndis.BacklogNotSupported
@@ -56,17 +58,28 @@ func (t *Target) queryBlock(b *ndis.MiniportOffloadBlockList) ndis.Status {
 	return ndis.StatusSuccess
 }
 
+// stateStructure is a pointer to one of the nine state structures.
+type stateStructure[T any] interface {
+	*T
+	StateHeader() *ndis.OffloadStateHeader
+}
+
 // copyStateIf writes v into the structure dst points to when the block's Type names its class.
-func copyStateIf[T any](named bool, dst *T, v T) {
+func copyStateIf[T any, P stateStructure[T]](named bool, dst P, v T) {
 	if named {
 		copyState(dst, v)
 	}
 }
 
-// copyState writes v into the structure dst points to; a nil dst (the structure is not in
-// the tree) is left alone.
-func copyState[T any](dst *T, v T) {
-	if dst != nil {
-		*dst = v
+// copyState writes the variables of v into the structure dst points to and keeps the
+// OFFLOAD_STATE_HEADER the host wrote there: NDIS sets its Length, and RecognizedOptions is
+// reserved (suites/rules/duties.go). A nil dst (the structure is not in the tree) is left
+// alone.
+func copyState[T any, P stateStructure[T]](dst P, v T) {
+	if dst == nil {
+		return
 	}
+	h := *dst.StateHeader()
+	*dst = v
+	*dst.StateHeader() = h
 }

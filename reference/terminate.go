@@ -76,5 +76,8 @@ func (t *Target) handBack(b *ndis.MiniportOffloadBlockList, c *connection) {
 		d.BufferedData = &ndis.NetBufferList{FirstNetBuffer: &ndis.NetBuffer{Data: c.receiveData}}
 		c.receiveData = nil
 	}
+	if b.TCPDelegated != nil {
+		d.Flags = b.TCPDelegated.Flags // reserved for system use: the host's, left as it placed it
+	}
 	copyStateIf(b.Header.Type.Classes().Delegated, b.TCPDelegated, d)
 }

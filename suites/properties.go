@@ -38,7 +38,7 @@ func focusOf(r *rules.Rule) scenario.Focus {
 	f := scenario.Focus{Ops: r.Ops}
 	id := r.ID
 	switch {
-	case strings.HasPrefix(id, "SEND-"), id == "INIT-007", id == "STATE-067", id == "STATE-062":
+	case strings.HasPrefix(id, "SEND-"), id == "INIT-007", id == "STATE-067", id == "STATE-062", id == "RSV-017":
 		f.SendData = true
 	case id == "INIT-035", id == "QRY-020", id == "UPD-038", id == "TERM-017":
 		f.Overlap = true

@@ -56,6 +56,17 @@ type Judging struct {
 // Views returns the outcome's blocks, each as handed over and as handed back.
 func (j *Judging) Views() []blockView { return j.views }
 
+// handedBack returns the blocks the tree handed back still reaches. A view of any other block
+// has no After of its own (views counts it as never written), so judges that compare members
+// skip it.
+func (j *Judging) handedBack() map[*ndis.MiniportOffloadBlockList]bool {
+	out := make(map[*ndis.MiniportOffloadBlockList]bool, len(j.Out.After.Blocks))
+	for _, b := range j.Out.After.Blocks {
+		out[b.Block] = true
+	}
+	return out
+}
+
 // Arose records that a rule's situation arose in this observation, so that it was judged.
 func (j *Judging) Arose(r *rules.Rule) { j.S.judged(r) }
 

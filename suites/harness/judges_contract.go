@@ -124,9 +124,13 @@ func judgePlaceholders(j *Judging) {
 func (j *Judging) roleOf(b *ndis.MiniportOffloadBlockList) ndis.Role { return j.viewOf(b).Role }
 
 // judgeReserved: ProtocolReserved, ImReserved and SourceHandle come back as the host wrote
-// them, in every block of every operation.
+// them, in every block of every operation that the tree handed back still reaches.
 func judgeReserved(j *Judging) {
+	back := j.handedBack()
 	for _, v := range j.views {
+		if !back[v.Before.Block] {
+			continue // its members cannot be seen; the lost block is the links' and Status's business
+		}
 		b, a := v.Before.Members, v.After.Members
 		j.Arose(rules.ProtocolReservedUntouched)
 		if b.ProtocolReserved != a.ProtocolReserved {

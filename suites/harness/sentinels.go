@@ -19,11 +19,15 @@ const (
 	canaryImReserved       uint64 = 0x494D_5253_0000_0000 // "IMRS"
 	canarySourceHandle     uint64 = 0x5352_4348_0000_0000 // "SRCH"
 	handleBase             uint64 = 0x4844_4C00_0000_0000 // "HDL"
+	// canaryDelegatedFlags goes into TCP_OFFLOAD_STATE_DELEGATED.Flags, reserved for system
+	// use, wherever a tree leaves it zero, so that a target that clears it is seen.
+	canaryDelegatedFlags uint16 = 0x5359 // "SY"
 )
 
 // prepare fills a tree before it is handed over: the Status sentinel in every block, canaries in
-// the members the target must not change, and a distinct NdisOffloadHandle in every block that
-// carries new state (the host's handle for the object).
+// the members the target must not change, a distinct NdisOffloadHandle in every block that
+// carries new state (the host's handle for the object) and, in a block that names an offloaded
+// object, that object's handle, as NDIS passes it in every operation.
 func (s *Session) prepare(op Op, tree *ndis.MiniportOffloadBlockList) {
 	for i, b := range ndis.Blocks(tree) {
 		n := uint64(i + 1)
@@ -35,6 +39,14 @@ func (s *Session) prepare(op Op, tree *ndis.MiniportOffloadBlockList) {
 		if op == Initiate && b.Role() == ndis.RoleNewOffload && b.NdisOffloadHandle == 0 {
 			s.handles++
 			b.NdisOffloadHandle = ndis.Handle(handleBase | s.handles)
+		}
+		if b.Role() == ndis.RoleLinker && b.NdisOffloadHandle == 0 {
+			if o, ok := s.Model.Object(*b.MiniportOffloadContext); ok {
+				b.NdisOffloadHandle = o.Handle
+			}
+		}
+		if d := b.TCPDelegated; d != nil && d.Flags == 0 {
+			d.Flags = canaryDelegatedFlags
 		}
 		if op == Initiate && b.NetBufferListChain != nil {
 			s.Ledger.Register(b)

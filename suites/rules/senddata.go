@@ -57,7 +57,7 @@ var (
 		Observability: HostObligation,
 		Ops:           []string{OpInitiate},
 		Layers:        []string{LayerTCP},
-		Note:          "Definition of the host's input; the suite builds chains of single-NET_BUFFER lists.",
+		Note:          "Definition of the host's input; the suite builds chains of single-NET_BUFFER lists. The target's side, leaving NetBufferListChain as set outside the connections it terminates, is RSV-017.",
 	})
 
 	// SendDataHeadTailAtInitiate: the host's SendDataHead/SendDataTail at initiate.

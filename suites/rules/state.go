@@ -49,7 +49,7 @@ var (
 		Text:          "RecognizedOptions of OFFLOAD_STATE_HEADER is reserved in every state structure; it has no defined meaning.",
 		Sources:       []string{statePgNeighborCached, statePgNeighborConst, statePgNeighborDelegated, statePgHeader, statePgPathCached, statePgPathConst, statePgPathDelegated, statePgTCPCached, statePgTCPConst, statePgTCPDelegated},
 		Observability: HostObligation,
-		Note:          "The suite writes zero and asserts nothing about it: no page says who may write it.",
+		Note:          "The suite writes zero. The target's side, writing nothing into it, is RSV-015.",
 	})
 
 	// StateStructureRevisionInBlockHeader: the block header's Revision is the state structure's.
@@ -581,7 +581,7 @@ var (
 		Sources:       []string{statePgTCPDelegated, statePgObjects, statePgNumericValues},
 		Observability: HostObligation,
 		Layers:        []string{LayerTCP},
-		Note:          "The suite writes zero and asserts nothing about it.",
+		Note:          "The suite writes zero, and the harness a canary in its place (RSV-016 is the target's side; CONFLICT-RSV-01).",
 	})
 
 	// SequenceVariablesMeaning: sequence-number variables.
@@ -792,7 +792,7 @@ var (
 		Sources:       []string{statePgTCPDelegated, statePgNumericValues},
 		Observability: HostObligation,
 		Layers:        []string{LayerTCP},
-		Note:          "The suite writes zero and asserts nothing about it.",
+		Note:          "The suite writes zero and asserts nothing about it. No target-side rule either: with no meaning and no owner on any page, nothing says whether a target may write it.",
 	})
 )
 

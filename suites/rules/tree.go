@@ -39,7 +39,7 @@ var (
 		Text:          "The host fills a block's Header (NDIS_OBJECT_HEADER) with the block list revision, an OFFLOAD_STATE_TYPE in Type, and in Size the byte size of the block list including the header.",
 		Sources:       []string{treePgBlockList, treePgObjectHeader},
 		Observability: HostObligation,
-		Note:          "Host builds the header. No revision constant for the block list is published (NUMERIC-VALUES 5.3); Size is 0x98 on x64, 0x4C on x86.",
+		Note:          "Host builds the header. No revision constant for the block list is published (NUMERIC-VALUES 5.3); Size is 0x98 on x64, 0x4C on x86. The target's side, leaving it as written, is RSV-010.",
 	})
 
 	// HeaderTypeNamesFollowingState: Type selects the state structures after the block.
@@ -411,7 +411,7 @@ var (
 		Text:          "MiniportOffloadContext points to a PVOID-sized host slot: NULL there means new state to offload; a non-NULL value is the PVOID the target issued for an offloaded object.",
 		Sources:       []string{treePgBlockList, treePgStoring, treePgRoles},
 		Observability: HostObligation,
-		Note:          "Definition of the slot; the host owns its storage.",
+		Note:          "Definition of the slot; the host owns its storage. The target's side, writing through the member and never into it, is RSV-012.",
 	})
 
 	// TargetWritesContextOnOffload: the PVOID is written before completion.
@@ -571,7 +571,7 @@ var (
 		Text:          "NdisReserved, in a block list and in NDIS_OFFLOAD_HANDLE, is reserved for NDIS.",
 		Sources:       []string{treePgBlockList, treePgOffloadHandle},
 		Observability: HostObligation,
-		Note:          "No explicit must-not-modify for the target (unlike ProtocolReserved, ImReserved, SourceHandle); the suite reports a change as information, not failure.",
+		Note:          "The host's side: the harness fills NdisReserved with canaries. No explicit must-not-modify for the target (unlike ProtocolReserved, ImReserved, SourceHandle); the target's side, read from the owner the page names, is RSV-009.",
 	})
 
 	// ProtocolReservedUntouched: must not modify.
@@ -638,7 +638,7 @@ var (
 		Text:          "PortNumber names the miniport adapter port (allocated by NdisMAllocatePort) of the block; zero is the default port, used when the miniport allocated no ports.",
 		Sources:       []string{treePgBlockList},
 		Observability: HostObligation,
-		Note:          "The host sets it (0 for a target without ports). The block-list figure omits this member; the DDI has it.",
+		Note:          "The host sets it (0 for a target without ports). The block-list figure omits this member; the DDI has it. No target-side rule: the page reserves PortNumber for no one and its wording ('call NdisMAllocatePort', 'use the default port') addresses the miniport as much as the host, so nothing in it forbids a target to write the member.",
 	})
 )
 

@@ -229,3 +229,32 @@ type TCPOffloadStateDelegated struct {
 	ReceiveBacklogSize uint32
 	DWnd               uint32
 }
+
+// StateHeader returns the OFFLOAD_STATE_HEADER that begins the structure, for code that
+// handles every state structure alike. The header is the host's: NDIS sets Length, and
+// RecognizedOptions is reserved.
+func (s *NeighborOffloadStateConst) StateHeader() *OffloadStateHeader { return &s.Header }
+
+// StateHeader returns the OFFLOAD_STATE_HEADER that begins the structure.
+func (s *NeighborOffloadStateCached) StateHeader() *OffloadStateHeader { return &s.Header }
+
+// StateHeader returns the OFFLOAD_STATE_HEADER that begins the structure.
+func (s *NeighborOffloadStateDelegated) StateHeader() *OffloadStateHeader { return &s.Header }
+
+// StateHeader returns the OFFLOAD_STATE_HEADER that begins the structure.
+func (s *PathOffloadStateConst) StateHeader() *OffloadStateHeader { return &s.Header }
+
+// StateHeader returns the OFFLOAD_STATE_HEADER that begins the structure.
+func (s *PathOffloadStateCached) StateHeader() *OffloadStateHeader { return &s.Header }
+
+// StateHeader returns the OFFLOAD_STATE_HEADER that begins the structure.
+func (s *PathOffloadStateDelegated) StateHeader() *OffloadStateHeader { return &s.Header }
+
+// StateHeader returns the OFFLOAD_STATE_HEADER that begins the structure.
+func (s *TCPOffloadStateConst) StateHeader() *OffloadStateHeader { return &s.Header }
+
+// StateHeader returns the OFFLOAD_STATE_HEADER that begins the structure.
+func (s *TCPOffloadStateCached) StateHeader() *OffloadStateHeader { return &s.Header }
+
+// StateHeader returns the OFFLOAD_STATE_HEADER that begins the structure.
+func (s *TCPOffloadStateDelegated) StateHeader() *OffloadStateHeader { return &s.Header }
