@@ -75,14 +75,15 @@ func checkProperty(ctx context.Context, r *rules.Rule) {
 			t.Fatalf("%s", harness.JoinViolations(vs))
 		}
 		defer func() {
-			if !failed {
-				s.End()
-			} else {
+			if failed {
 				_ = s.Target.Close()
+				return
 			}
+			s.End()
+			// Counted once the session has ended: some rules are judged only then.
+			judged += s.Judged(r.ID)
 		}()
 		scenario.Play(ctx, s, sc)
-		judged += s.Judged(r.ID)
 	})
 	if judged == 0 {
 		Skip(fmt.Sprintf("[not judged] %s: no generated scenario brought its situation about against this target (%d cases)", r.ID, caseCount()))
