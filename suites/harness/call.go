@@ -108,6 +108,7 @@ func (p *Pending) Await(ctx context.Context) Outcome {
 	found := s.judgeOutcome(out)
 	s.Model.apply(out)
 	s.account(op, out)
+	s.scribbleBufferedData(out)
 	s.fail(found...)
 	return out
 }

@@ -44,6 +44,17 @@ type Object struct {
 	HadSendData bool
 	// FailedOp is the last operation the target answered NDIS_STATUS_FAILURE for on it.
 	FailedOp Op
+
+	// For the judges of send data and buffered receive data (judges_senddata.go):
+
+	// Block is the initiate block it was offloaded with, by which the ledger names a
+	// connection's send-data lists.
+	Block *ndis.MiniportOffloadBlockList
+	// Buffered is a copy of the buffered receive data handed over with a connection, taken
+	// before the harness overwrote the host's buffer; BufferedList is the host's list that
+	// held it (see scribbleBufferedData).
+	Buffered     []byte
+	BufferedList *ndis.NetBufferList
 }
 
 // NewModel returns a model with nothing offloaded.
@@ -308,6 +319,7 @@ func (m *Model) apply(out Outcome) {
 			o := &Object{
 				Context: v.After.Slot, Layer: v.Layer, IPv6: v.Before.Members.Header.Type.IsIPv6(),
 				Handle: v.Before.Members.NdisOffloadHandle, State: stateAt(v.Before), HadSendData: len(v.Before.Chain) > 0,
+				Block: v.Before.Block,
 			}
 			if v.Parent != nil {
 				o.Parent = objectOf(v.Parent)
