@@ -11,7 +11,8 @@ import (
 // Judges of outstanding send data and buffered receive data: what a terminate hands back in
 // NetBufferListChain, SendDataHead/SendDataTail and SndUna/SndNxt/SndMax, held against the
 // ledger of the lists each connection was handed at initiate; what NdisTcpOffloadSendComplete
-// returns, judged once the session ends; the pointer members of TCP_OFFLOAD_STATE_DELEGATED a
+// returns, judged once the session ends, and against the SndUna a later query or terminate
+// returns; the pointer members of TCP_OFFLOAD_STATE_DELEGATED a
 // query must leave alone; and the buffered receive data a terminate hands back, which must be
 // the bytes handed over at initiate although the host overwrote its buffer since
 // (concepts/handling-outstanding-send-data-during-a-terminate-offload-operation.md,
@@ -26,6 +27,7 @@ func init() {
 		rules.SendDataHandBackOnConnectionBlock, rules.SendDataHandBackHeadTail, rules.SendDataHandBackSequenceMapping,
 		rules.SendDataReturnedAfterSuccessfulOffload, rules.TerminateNetBufferListChainNullWithoutSendData,
 		rules.TerminateHandBackWritesSendSequence)
+	judgeCompletions("successful send completions against SndUna", judgeSuccessMeansAcked, rules.SendCompleteSuccessMeansAcked)
 	judgeCompletions("delegated pointers of a query", judgeQueryLeavesDelegatedPointers, rules.DelegatedUnionMembersByOperation)
 	judgeCompletions("buffered receive data handed back", judgeBufferedDataHandedBack,
 		rules.BufferedDataMeaning, rules.InitiateCopiesBufferedReceiveData)
@@ -428,6 +430,58 @@ func (s *Session) failRestViolations(first map[*ndis.NetBufferList]ndis.Status, 
 		}
 	}
 	return found
+}
+
+// judgeSuccessMeansAcked: every list of a connection send-completed with NDIS_STATUS_SUCCESS
+// before a query or terminate completes ends at or before the SndUna it returns: the peer has
+// acknowledged all of its data (SEND-025).
+func judgeSuccessMeansAcked(j *Judging) {
+	if j.Out.Op != Query && j.Out.Op != Terminate || j.Out.Event.Tree == nil {
+		return
+	}
+	var succeeded map[*ndis.NetBufferList]bool
+	for _, v := range j.views {
+		o, isConn := j.connectionAt(v)
+		if !isConn || v.After.Members.Status != ndis.StatusSuccess || o.State.TCPDelegated == nil {
+			continue
+		}
+		d, ok := tcpDelegatedAt(v.After)
+		given, _ := tcpDelegatedAt(v.Before)
+		if !ok || d.SndUna == given.SndUna {
+			continue // SndUna not returned, or never written: the returned-state judges say so
+		}
+		if succeeded == nil {
+			succeeded = j.succeededBefore()
+		}
+		end := o.State.TCPDelegated.SndUna // the first byte of the initiate chain
+		for _, e := range j.S.Ledger.Of(o.Block) {
+			end = end.Add(uint32(e.List.DataLength()))
+			if !succeeded[e.List] {
+				continue
+			}
+			j.Arose(rules.SendCompleteSuccessMeansAcked)
+			if !end.LessThanEq(d.SndUna) {
+				j.Violate(rules.SendCompleteSuccessMeansAcked, v.Path,
+					"%s was send-completed with NDIS_STATUS_SUCCESS, but its data ends at %#x and the SndUna returned is %#x: not all of it was acknowledged",
+					e.List, uint32(end), uint32(d.SndUna))
+			}
+		}
+	}
+}
+
+// succeededBefore returns the lists whose first send completion, before the outcome's
+// completion arrived, carried NDIS_STATUS_SUCCESS.
+func (j *Judging) succeededBefore() map[*ndis.NetBufferList]bool {
+	out, seen := map[*ndis.NetBufferList]bool{}, map[*ndis.NetBufferList]bool{}
+	sends := j.S.Host.SendCompletions()
+	for _, c := range sends[:min(j.Out.Event.SendsBefore, len(sends))] {
+		for i, l := range c.Lists {
+			if !seen[l] {
+				seen[l], out[l] = true, c.Statuses[i] == ndis.StatusSuccess
+			}
+		}
+	}
+	return out
 }
 
 // judgeQueryLeavesDelegatedPointers: a query writes no SendDataHead, SendDataTail or
