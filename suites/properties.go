@@ -38,8 +38,14 @@ func focusOf(r *rules.Rule) scenario.Focus {
 	f := scenario.Focus{Ops: r.Ops}
 	id := r.ID
 	switch {
-	case strings.HasPrefix(id, "SEND-"), id == "INIT-007", id == "STATE-067", id == "STATE-062", id == "RSV-017":
+	case strings.HasPrefix(id, "SEND-"), id == "STATE-067", id == "STATE-062", id == "RSV-017":
 		f.SendData = true
+	case id == "INIT-007":
+		// Judged at the terminate that hands the buffered receive data back.
+		f.SendData, f.Ops = true, []string{rules.OpInitiate, rules.OpTerminate}
+	case id == "STATE-028", id == "STATE-029", id == "STATE-037", id == "UPD-045", id == "UPD-046":
+		// Judged at the queries and terminates that follow the update.
+		f.Resets, f.Ops = true, []string{rules.OpUpdate, rules.OpQuery, rules.OpTerminate}
 	case id == "INIT-035", id == "QRY-020", id == "UPD-038", id == "TERM-017":
 		f.Overlap = true
 	case id == "UPD-029", id == "UPD-018":
@@ -77,11 +83,13 @@ func checkProperty(ctx context.Context, r *rules.Rule) {
 		defer func() {
 			if failed {
 				_ = s.Target.Close()
+				return
 			}
+			s.End()
+			// Counted once the session has ended: some rules are judged only then.
+			judged += s.Judged(r.ID)
 		}()
 		scenario.Play(ctx, s, sc)
-		s.End() // the end-of-session judges count too
-		judged += s.Judged(r.ID)
 	})
 	if judged == 0 {
 		// Not applicable here, rather than not judged: the rule's own hand-written specs say

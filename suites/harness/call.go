@@ -20,6 +20,8 @@ type Outcome struct {
 	// Concurrent reports whether another operation was outstanding while this one was, so
 	// that counts of objects offloaded at once are not exact.
 	Concurrent bool
+	// Began is when the tree was handed over: judges of timers bound the time since by it.
+	Began time.Time
 }
 
 // Changes returns what the target changed in the tree between hand-over and completion.
@@ -56,6 +58,7 @@ type Pending struct {
 	// concurrent reports whether another operation was outstanding when it was handed over,
 	// which makes counts of objects offloaded at once ambiguous.
 	concurrent bool
+	began      time.Time
 }
 
 // Begin prepares tree, hands it to the handler for op and returns once the handler has
@@ -69,7 +72,7 @@ func (s *Session) Begin(op Op, tree *ndis.MiniportOffloadBlockList) *Pending {
 		ginkgo.Skip("the spec offloads an IPv6 path, and the target does not declare IPv6 offload (SupportIPv6)")
 	}
 	s.prepare(op, tree)
-	p := &Pending{s: s, op: op, tree: tree, before: s.Host.take(tree)}
+	p := &Pending{s: s, op: op, tree: tree, before: s.Host.take(tree), began: time.Now()}
 	s.handed = append(s.handed, handover{op: op, tree: tree})
 	s.outstanding++
 	p.concurrent = s.outstanding > 1
@@ -89,7 +92,7 @@ func (p *Pending) Await(ctx context.Context) Outcome {
 	ginkgo.GinkgoHelper()
 	s, op, tree := p.s, p.op, p.tree
 	rules := contractOf(op)
-	out := Outcome{Op: op, Tree: tree, Before: p.before}
+	out := Outcome{Op: op, Tree: tree, Before: p.before, Began: p.began}
 	wait, cancel := context.WithTimeout(ctx, s.Timing.Completion)
 	defer cancel()
 	e, ok := s.Host.waitFor(wait, op, tree)
@@ -108,6 +111,7 @@ func (p *Pending) Await(ctx context.Context) Outcome {
 	found := s.judgeOutcome(out)
 	s.Model.apply(out)
 	s.account(op, out)
+	s.scribbleBufferedData(out)
 	s.fail(found...)
 	return out
 }

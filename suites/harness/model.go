@@ -2,6 +2,7 @@ package harness
 
 import (
 	"net/netip"
+	"time"
 
 	"github.com/ndis-chimney/conformance/target/ndis"
 )
@@ -44,6 +45,29 @@ type Object struct {
 	HadSendData bool
 	// FailedOp is the last operation the target answered NDIS_STATUS_FAILURE for on it.
 	FailedOp Op
+
+	// For the judges of send data, buffered receive data and the cached flags' resets
+	// (judges_senddata.go, judges_flags.go):
+
+	// Block is the initiate block it was offloaded with, by which the ledger names a
+	// connection's send-data lists; Began is when that initiate was handed over.
+	Block *ndis.MiniportOffloadBlockList
+	Began time.Time
+	// Buffered is a copy of the buffered receive data handed over with a connection, taken
+	// before the harness overwrote the host's buffer; BufferedList is the host's list that
+	// held it (see scribbleBufferedData).
+	Buffered     []byte
+	BufferedList *ndis.NetBufferList
+	// CachedUpdates are the successful updates of a connection's TCP cached variables, in the
+	// order they completed.
+	CachedUpdates []CachedUpdate
+}
+
+// CachedUpdate is one successful update of a connection's TCP cached variables.
+type CachedUpdate struct {
+	Before, Given ndis.TCPOffloadStateCached // the cached variables it replaced, and those it carried
+	Began         time.Time                  // when the update was handed over
+	Concurrent    bool                       // another operation was outstanding meanwhile
 }
 
 // NewModel returns a model with nothing offloaded.
@@ -308,6 +332,7 @@ func (m *Model) apply(out Outcome) {
 			o := &Object{
 				Context: v.After.Slot, Layer: v.Layer, IPv6: v.Before.Members.Header.Type.IsIPv6(),
 				Handle: v.Before.Members.NdisOffloadHandle, State: stateAt(v.Before), HadSendData: len(v.Before.Chain) > 0,
+				Block: v.Before.Block, Began: out.Began,
 			}
 			if v.Parent != nil {
 				o.Parent = objectOf(v.Parent)
@@ -329,7 +354,7 @@ func (m *Model) apply(out Outcome) {
 			}
 			switch out.Op {
 			case Update:
-				m.update(o, v, objectOf)
+				m.update(o, v, objectOf, out)
 			case Invalidate:
 				o.Invalidated = true
 			case Terminate:
@@ -341,7 +366,7 @@ func (m *Model) apply(out Outcome) {
 
 // update applies a successful update block: its cached structures, and a relink of a path to
 // the neighbor its parent block names.
-func (m *Model) update(o *Object, v blockView, objectOf func(*ndis.MiniportOffloadBlockList) ndis.Context) {
+func (m *Model) update(o *Object, v blockView, objectOf func(*ndis.MiniportOffloadBlockList) ndis.Context, out Outcome) {
 	given := stateAt(v.Before)
 	o.UpdateGiven = given
 	prev := copyState(&o.State)
@@ -354,6 +379,8 @@ func (m *Model) update(o *Object, v blockView, objectOf func(*ndis.MiniportOfflo
 	}
 	if given.TCPCached != nil && o.State.TCPCached != nil {
 		o.State.TCPCached, changed = given.TCPCached, true
+		// Kept for the judges of the resets its cached flags and values ask for.
+		o.CachedUpdates = append(o.CachedUpdates, CachedUpdate{Before: *prev.TCPCached, Given: *given.TCPCached, Began: out.Began, Concurrent: out.Concurrent})
 	}
 	if changed {
 		o.Updated, o.PreviousCached = true, prev

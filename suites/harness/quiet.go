@@ -87,6 +87,7 @@ func (s *Session) quietViolations() []Violation {
 			add(sendRules.FailedKeepsStatus, Initiate, "", "%s belongs to a connection the target did not offload, yet its Status changed from %s to %s", path, e.StatusGiven, e.List.Status)
 		}
 	}
+	found = append(found, s.sendDataSessionViolations()...) // judges_senddata.go
 	return found
 }
 
@@ -107,6 +108,9 @@ func sessionJudgedRules() map[string][]string {
 	add(sendRules.ReturnedOnce)
 	add(sendRules.FailedNotCompleted)
 	add(sendRules.FailedKeepsStatus)
+	for _, r := range sendDataSessionRules {
+		add(r)
+	}
 	return out
 }
 

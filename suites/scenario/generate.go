@@ -15,6 +15,7 @@ type Focus struct {
 	SendData bool     // outstanding send data and buffered receive data on most connections
 	Overlap  bool     // operations handed over while others are in progress
 	Relink   bool     // updates that move paths to another neighbor
+	Resets   bool     // updates whose TCP cached flags and values ask for resets of delegated variables
 }
 
 // Draw draws a scenario: an initiate first, then up to eight operations. Steps are drawn as a
@@ -43,7 +44,7 @@ func Draw(t *rapid.T, f Focus) Scenario {
 		}
 		return st
 	})
-	first := drawInitiate(t, f)
+	first := drawFirstInitiate(t, f)
 	rest := rapid.SliceOfN(step, 0, 8).Draw(t, "steps")
 	return Scenario{Steps: append([]Step{first}, rest...)}
 }
@@ -61,29 +62,55 @@ func drawOperation(t *rapid.T, f Focus, op string) Step {
 		if f.Relink || rapid.IntRange(0, 3).Draw(t, "relink?") == 0 {
 			st.Relink = rapid.IntRange(0, 7).Draw(t, "relink")
 		}
+		odds := 3
+		if f.Resets {
+			odds = 1
+		}
+		st.MaxRTRestart = rapid.IntRange(0, odds).Draw(t, "max rt restart?") == 0
+		st.KeepAliveRestart = rapid.IntRange(0, odds).Draw(t, "keepalive restart?") == 0
+		st.Keepalive = uint8(rapid.IntRange(0, 7).Draw(t, "keepalive changes"))
+		if rapid.IntRange(0, 3).Draw(t, "keepalive toggle?") == 0 {
+			st.Keepalive |= 8
+		}
+		st.MaxRT = uint8(rapid.IntRange(0, 2).Draw(t, "max rt"))
 	}
 	return st
 }
 
-func drawInitiate(t *rapid.T, f Focus) Step {
+// drawFirstInitiate draws the scenario's first initiate. For a focus whose rules concern
+// connections (their send data, their cached state), every block of it is a new offload and
+// every path has a connection, so that later steps have connections to act on.
+func drawFirstInitiate(t *rapid.T, f Focus) Step {
+	return drawInitiateOf(t, f, f.SendData || f.Resets)
+}
+
+func drawInitiate(t *rapid.T, f Focus) Step { return drawInitiateOf(t, f, false) }
+
+func drawInitiateOf(t *rapid.T, f Focus, connections bool) Step {
 	maxRoots, maxPaths, maxConns := 3, 3, 4
 	if f.Large {
 		maxRoots, maxPaths, maxConns = 5, 5, 8
 	}
+	minPaths, minConns := 0, 0
+	role := drawRole
+	if connections {
+		minPaths, minConns = 1, 1
+		role = func(*rapid.T, string) string { return New }
+	}
 	roots := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) Root {
-		r := Root{Role: drawRole(t, "root role"), Link: rapid.IntRange(0, 7).Draw(t, "link")}
+		r := Root{Role: role(t, "root role"), Link: rapid.IntRange(0, 7).Draw(t, "link")}
 		if r.Role == New {
 			r.Neighbor = Neighbor{Seed: rapid.Uint32().Draw(t, "seed"), VLAN: drawCause(t, f, 5, "vlan"), SourceMAC: drawCause(t, f, 4, "mac")}
 		}
 		r.Paths = rapid.SliceOfN(rapid.Custom(func(t *rapid.T) PathNode {
-			p := PathNode{Role: drawRole(t, "path role"), Link: rapid.IntRange(0, 15).Draw(t, "link")}
+			p := PathNode{Role: role(t, "path role"), Link: rapid.IntRange(0, 15).Draw(t, "link")}
 			if p.Role == New {
 				p.Path = Path{Seed: rapid.Uint32().Draw(t, "seed"), IPv6: rapid.Bool().Draw(t, "ipv6"),
 					Source: uint8(rapid.IntRange(0, 3).Draw(t, "source")), MTUOver: drawCause(t, f, 1, "mtu") > 0}
 			}
-			p.Conns = rapid.SliceOfN(rapid.Custom(func(t *rapid.T) Conn { return drawConn(t, f) }), 0, maxConns).Draw(t, "conns")
+			p.Conns = rapid.SliceOfN(rapid.Custom(func(t *rapid.T) Conn { return drawConn(t, f) }), minConns, maxConns).Draw(t, "conns")
 			return p
-		}), 0, maxPaths).Draw(t, "paths")
+		}), minPaths, maxPaths).Draw(t, "paths")
 		return r
 	}), 1, maxRoots).Draw(t, "roots")
 	return Step{Op: OpInitiate, Roots: roots, Relink: -1}
@@ -114,11 +141,19 @@ func drawConn(t *rapid.T, f Focus) Conn {
 		CachedFlags: uint16(rapid.IntRange(0, 3).Draw(t, "cached flags")),
 		WindowOver:  drawCause(t, f, 1, "window") > 0,
 	}
+	// One connection in three has outstanding send data; under the focus, three in four, so
+	// that connections without any are seen beside them.
 	odds := 2
 	if f.SendData {
 		odds = 0
 	}
-	if rapid.IntRange(0, odds).Draw(t, "send?") == 0 {
+	var withSend bool
+	if f.SendData {
+		withSend = rapid.IntRange(0, 3).Draw(t, "send?") > 0
+	} else {
+		withSend = rapid.IntRange(0, 2).Draw(t, "send?") == 0
+	}
+	if withSend {
 		c.Send = rapid.SliceOfN(rapid.Uint16(), 1, 5).Draw(t, "send")
 		c.Sent = rapid.Uint16().Draw(t, "sent")
 	}

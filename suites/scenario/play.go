@@ -58,7 +58,7 @@ func (b *builder) step(m *harness.Model, st Step) (harness.Op, *ndis.MiniportOff
 	case harness.Invalidate:
 		fill = func(*ndis.MiniportOffloadBlockList, *harness.Object) {}
 	case harness.Update:
-		fill = updated(st.Seed, st.Extra)
+		fill = updated(st)
 		if tree := b.relink(m, st, objs, fill); tree != nil {
 			return op, tree
 		}

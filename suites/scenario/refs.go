@@ -114,8 +114,10 @@ func withState(c fixtures.StateClasses) func(*ndis.MiniportOffloadBlockList, *ha
 }
 
 // updated gives a linker new cached values for its object, distinct per object and from its
-// current ones, and with extra, constant and delegated structures holding other values.
-func updated(seed uint32, extra bool) func(*ndis.MiniportOffloadBlockList, *harness.Object) {
+// current ones, a connection the cached flags and keepalive and MaxRT values the step picks,
+// and with st.Extra, constant and delegated structures holding other values.
+func updated(st Step) func(*ndis.MiniportOffloadBlockList, *harness.Object) {
+	seed, extra := st.Seed, st.Extra
 	return func(b *ndis.MiniportOffloadBlockList, o *harness.Object) {
 		x := mix(seed, int(o.Context))
 		fixtures.AddState(b, o.State.Header.Type, o.Layer, fixtures.StateClasses{Cached: true, Const: extra, Delegated: extra})
@@ -132,9 +134,7 @@ func updated(seed uint32, extra bool) func(*ndis.MiniportOffloadBlockList, *harn
 		case ndis.LayerTCP:
 			c := *o.State.TCPCached
 			c.Flags ^= ndis.TCPFlagNaglingEnabled
-			c.KaProbeCount = uint8(1 + (uint32(c.KaProbeCount)+x)%30)
-			c.KaTimeout += 1 + x%1000
-			c.KaInterval += 1 + x%100
+			resets(&c, st, x)
 			c.TtlOrHopLimit = uint8(1 + (uint32(c.TtlOrHopLimit)+x%100)%254)
 			c.TosOrTrafficClass ^= uint8(1 + x%255)
 			c.UserPriority = (c.UserPriority + 1 + uint8(x%6)) & 7
@@ -143,6 +143,43 @@ func updated(seed uint32, extra bool) func(*ndis.MiniportOffloadBlockList, *harn
 		if extra {
 			otherConst(b, x)
 		}
+	}
+}
+
+// resets gives a connection's cached state the restart flags, keepalive values and MaxRT a
+// step picks: each picked value changes to another one, drawn afresh so that it may go down as
+// well as up.
+func resets(c *ndis.TCPOffloadStateCached, st Step, x uint32) {
+	c.Flags &^= ndis.TCPFlagMaxRTRestart | ndis.TCPFlagKeepAliveRestart // a flag asks for its reset in the update that carries it
+	if st.MaxRTRestart {
+		c.Flags |= ndis.TCPFlagMaxRTRestart
+	}
+	if st.KeepAliveRestart {
+		c.Flags |= ndis.TCPFlagKeepAliveRestart
+	}
+	if st.Keepalive&8 != 0 {
+		c.Flags ^= ndis.TCPFlagKeepAliveEnabled
+	}
+	other := func(old, v uint32) uint32 {
+		if v == old {
+			v++
+		}
+		return v
+	}
+	if st.Keepalive&1 != 0 {
+		c.KaProbeCount = uint8(other(uint32(c.KaProbeCount), 1+(x>>3)%20))
+	}
+	if st.Keepalive&2 != 0 {
+		c.KaTimeout = other(c.KaTimeout, 1000+x%100000)
+	}
+	if st.Keepalive&4 != 0 {
+		c.KaInterval = other(c.KaInterval, 100+(x>>7)%10000)
+	}
+	switch st.MaxRT {
+	case 1:
+		c.MaxRT = 0
+	case 2:
+		c.MaxRT = other(c.MaxRT, 1+(x>>11)%5000)
 	}
 }
 

@@ -51,6 +51,16 @@ type Step struct {
 	// Extra makes an update carry constant and delegated structures too, with other values
 	// than the object's, which the target must not apply.
 	Extra bool
+	// MaxRTRestart and KeepAliveRestart set TCP_FLAG_MAX_RT_RESTART and
+	// TCP_FLAG_KEEP_ALIVE_RESTART in an update's TCP cached Flags (otherwise both are clear).
+	MaxRTRestart     bool
+	KeepAliveRestart bool
+	// Keepalive picks what an update changes of a connection's keepalive: bit 0 KaProbeCount,
+	// bit 1 KaTimeout, bit 2 KaInterval (each to a new value), bit 3 toggles
+	// TCP_FLAG_KEEP_ALIVE_ENABLED.
+	Keepalive uint8
+	// MaxRT sets an update's MaxRT: 0 leaves it as it was, 1 makes it 0, 2 a new non-zero value.
+	MaxRT uint8
 	// Overlap hands the next step over before this one's completion is awaited.
 	Overlap bool
 }
