@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/ndis-chimney/conformance/suites/harness"
 	"github.com/ndis-chimney/conformance/suites/rules"
@@ -69,6 +71,12 @@ func checkProperty(ctx context.Context, r *rules.Rule) {
 	configureRapid()
 	focus := focusOf(r)
 	tb := &propertyTB{name: CurrentSpecReport().FullText()}
+	start := time.Now()
+	defer func() {
+		if tb.failed {
+			shrinking.spend(time.Since(start))
+		}
+	}()
 	judged := 0
 	rapid.Check(tb, func(t *rapid.T) {
 		sc := scenario.Draw(t, focus)
@@ -128,11 +136,36 @@ func configureRapid() {
 		_ = f.Value.Set(strconv.FormatUint(uint64(run.cfg.Properties.Seed), 10))
 	}
 	if f := flag.Lookup("rapid.shrinktime"); f != nil && !set["rapid.shrinktime"] {
-		_ = f.Value.Set("10s") // bounds a failing spec's time; the shrunk case is still shown
+		_ = f.Value.Set(shrinking.next().String())
 	}
 	if f := flag.Lookup("rapid.nofailfile"); f != nil {
 		_ = f.Value.Set("true")
 	}
+}
+
+// shrinking shares a budget of shrinking time among the failing property specs of one
+// process, so that a target that breaks a rule everywhere still ends its run in bounded time:
+// the first failures get up to 5 s each to shrink, the later ones what is left, and never less
+// than a quarter of a second.
+var shrinking = &shrinkBudget{left: 30 * time.Second}
+
+type shrinkBudget struct {
+	mu   sync.Mutex
+	left time.Duration
+}
+
+// next returns the shrinking time the next property spec may take.
+func (b *shrinkBudget) next() time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return min(max(b.left, 250*time.Millisecond), 5*time.Second)
+}
+
+// spend takes what a failing spec spent from the budget.
+func (b *shrinkBudget) spend(d time.Duration) {
+	b.mu.Lock()
+	b.left -= d
+	b.mu.Unlock()
 }
 
 func caseCount() int {
