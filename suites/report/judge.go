@@ -165,8 +165,9 @@ func binds(l rules.Level) bool {
 
 // outcome decides a rule's outcome from what every spec says about it: broken beats everything
 // (failed for a rule that binds, a warning for a SHOULD, SHOULD NOT or MAY); then not testable;
-// then not judged (some spec could not judge it); then not run (some spec did not run); then
-// passed (some spec passed, the others found it not applicable); then skipped.
+// then passed (some spec judged it and it held; the specs that could not judge it or did not
+// run are named in the reason); then not judged (some spec could not judge it and none did);
+// then not run; then skipped.
 func outcome(rule *rules.Rule, fs []finding) (string, string) {
 	var specs, broke, pass []string
 	var skips, unjudged, unrun []string
@@ -195,24 +196,26 @@ func outcome(rule *rules.Rule, fs []finding) (string, string) {
 		return Failed, why
 	case !rule.Testable():
 		return NotTestable, rule.Observability.String() + ": " + rule.Note
-	case len(unjudged) > 0:
-		return NotJudged, passedSoFar(len(pass), len(specs), "could not judge it") + reasons(unjudged)
-	case len(unrun) > 0:
-		return NotRun, passedSoFar(len(pass), len(specs), "did not run") + reasons(unrun)
 	case len(pass) > 0:
-		return Passed, ""
+		// Judged and held wherever it was judged. A spec that could not judge it (a property
+		// spec stopped by another rule first, a setup step) is named, not counted as a pass.
+		why := ""
+		if len(unjudged) > 0 {
+			why = fmt.Sprintf("%d of %d specs passed, the others could not judge it: %s", len(pass), len(specs), reasons(unjudged))
+		} else if len(unrun) > 0 {
+			why = fmt.Sprintf("%d of %d specs passed, the others did not run", len(pass), len(specs))
+		}
+		return Passed, why
+	case len(unjudged) > 0:
+		return NotJudged, reasons(unjudged)
+	case len(unrun) > 0:
+		return NotRun, reasons(unrun)
 	case len(skips) > 0:
 		return Skipped, reasons(skips)
 	}
 	return NotRun, "no spec of this rule was in the run"
 }
 
-func passedSoFar(passed, of int, others string) string {
-	if passed == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%d of %d specs passed, the others %s: ", passed, of, others)
-}
 
 // reasons joins distinct reasons, the first three in full.
 func reasons(list []string) string {

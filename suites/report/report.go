@@ -351,7 +351,7 @@ func unknownRulesIn(filter string) []string {
 
 // verdict concludes the run from its rules, its problems, how many specs ran and how many of
 // them judged a rule (passed, or found one broken). Nothing judged is NOT RUN, even when rules
-// were: a rule with one spec that passed and another that could not judge it is not judged.
+// were: every spec that ran could not judge its rule.
 func verdict(c Conformance, ran, judged int) (Verdict, string) {
 	s := c.Summary
 	switch {
