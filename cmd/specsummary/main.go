@@ -1,8 +1,9 @@
-// Command specsummary prints the closing line CI reads, "N passed, N failed, N skipped", from a
-// Ginkgo JSON report, counting specs (not suite-level nodes), followed by the verdict of the
-// conformance report of the same run:
+// Command specsummary prints the verdict of the conformance report of a run, then the closing
+// line CI reads, "N passed, N failed, N skipped", from the Ginkgo JSON report of the same run,
+// counting specs (not suite-level nodes):
 //
-//	311 passed, 0 failed, 9 skipped; verdict CONFORMANT
+//	verdict CONFORMANT
+//	311 passed, 0 failed, 9 skipped
 //
 // A dry run counts its specs as not run (Ginkgo marks them passed), a failed suite node (a
 // target that could not start) is counted on its own, and a conformance report that is from
@@ -84,7 +85,8 @@ func summarize(path, conformance string, required bool) (string, error) {
 	verdict, err := verdictOf(conformance, start)
 	switch {
 	case err == nil:
-		line += "; " + verdict
+		// The counts come last and alone on their line: CI reads "N passed, N failed" there.
+		line = verdict + "\n" + line
 	case required || !os.IsNotExist(err):
 		return "", err
 	}
