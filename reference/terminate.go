@@ -8,8 +8,9 @@ import "github.com/ndis-chimney/conformance/target/ndis"
 // (ddi/nf-ndischimney-ndismterminateoffloadcomplete.md,
 // concepts/handling-outstanding-send-data-during-a-terminate-offload-operation.md).
 func (t *Target) terminate(tree *ndis.MiniportOffloadBlockList) {
-	var terminated []ndis.Context
-	for _, b := range ndis.Blocks(tree) {
+	blocks := ndis.Blocks(tree)
+	terminated := make([]ndis.Context, 0, len(blocks))
+	for _, b := range blocks {
 		b.Status = t.terminateBlock(b)
 		if b.Status == ndis.StatusSuccess && b.Role() != ndis.RolePlaceholder {
 			terminated = append(terminated, b.Context())
