@@ -120,12 +120,12 @@ func (t *Target) allocate(b *ndis.MiniportOffloadBlockList, parent ndis.Context)
 	case ndis.LayerNeighbor:
 		return t.allocateNeighbor(b)
 	case ndis.LayerPath:
-		if r.neighbors[parent] == nil {
+		if r.neighbor(parent) == nil {
 			return 0, ndis.StatusFailure // a new path needs an offloaded neighbor below it
 		}
 		return t.allocatePath(b, parent)
 	case ndis.LayerTCP:
-		if r.paths[parent] == nil {
+		if r.path(parent) == nil {
 			return 0, ndis.StatusFailure // a new connection needs an offloaded path below it
 		}
 		return t.allocateConnection(b, parent)
@@ -142,26 +142,24 @@ func (t *Target) allocateNeighbor(b *ndis.MiniportOffloadBlockList) (ndis.Contex
 		return 0, ndis.StatusOffloadNeighborEntries
 	}
 	if src := b.NeighborConst.DlSourceAddress; !src.IsNull() {
-		macs := r.sourceMACs()
+		macs := r.sourceMACs
 		if !lim.ConfigurableSourceMAC.Value ||
-			(!macs[src] && lim.SourceMACEntries.Declared && len(macs) >= int(lim.SourceMACEntries.Value)) {
+			(macs[src] == 0 && lim.SourceMACEntries.Declared && len(macs) >= int(lim.SourceMACEntries.Value)) {
 			return 0, ndis.StatusOffloadHWAddressEntries
 		}
 	}
 	if vlan := b.NeighborConst.VlanID; vlan != 0 {
-		ids := r.vlanIDs()
-		if !ids[vlan] && lim.VLANEntries.Declared && len(ids) >= int(lim.VLANEntries.Value) {
+		ids := r.vlanIDs
+		if ids[vlan] == 0 && lim.VLANEntries.Declared && len(ids) >= int(lim.VLANEntries.Value) {
 			return 0, ndis.StatusOffloadVLANEntries
 		}
 		if configured := nonZero(lim.InterfaceVLANIDs.IDs); len(configured) > 0 && !slices.Contains(configured, vlan) {
 			return 0, ndis.StatusOffloadVLANMismatch
 		}
 	}
-	ctx := r.newContext()
-	r.neighbors[ctx] = &neighbor{
+	return r.addNeighbor(&neighbor{
 		handle: b.NdisOffloadHandle, konst: *b.NeighborConst, cached: *b.NeighborCached, delegated: *b.NeighborDelegated,
-	}
-	return ctx, ndis.StatusSuccess
+	}), ndis.StatusSuccess
 }
 
 func (t *Target) allocatePath(b *ndis.MiniportOffloadBlockList, parent ndis.Context) (ndis.Context, ndis.Status) {
@@ -172,19 +170,17 @@ func (t *Target) allocatePath(b *ndis.MiniportOffloadBlockList, parent ndis.Cont
 	if lim.PathEntries.Declared && r.count(ndis.LayerPath) >= int(lim.PathEntries.Value) {
 		return 0, ndis.StatusOffloadPathEntries
 	}
-	ips := r.sourceIPs()
-	if src := b.PathConst.SourceAddress; !ips[src] && lim.SourceIPAddressEntries.Declared && len(ips) >= int(lim.SourceIPAddressEntries.Value) {
+	ips := r.sourceIPs
+	if src := b.PathConst.SourceAddress; ips[src] == 0 && lim.SourceIPAddressEntries.Declared && len(ips) >= int(lim.SourceIPAddressEntries.Value) {
 		return 0, ndis.StatusOffloadIPAddressEntries
 	}
 	if lim.MaxPathMTU.Declared && b.PathCached.PathMTU > lim.MaxPathMTU.Value {
 		return 0, ndis.StatusOffloadPathMTU
 	}
-	ctx := r.newContext()
-	r.paths[ctx] = &path{
+	return r.addPath(&path{
 		handle: b.NdisOffloadHandle, ipv6: b.Header.Type.IsIPv6(), konst: *b.PathConst, cached: *b.PathCached,
 		delegated: *b.PathDelegated, neighbor: parent,
-	}
-	return ctx, ndis.StatusSuccess
+	}), ndis.StatusSuccess
 }
 
 func (t *Target) allocateConnection(b *ndis.MiniportOffloadBlockList, parent ndis.Context) (ndis.Context, ndis.Status) {
@@ -219,9 +215,7 @@ func (t *Target) allocateConnection(b *ndis.MiniportOffloadBlockList, parent ndi
 		}
 	}
 	c.delegated.SendDataHead, c.delegated.SendDataTail, c.delegated.BufferedData = nil, nil, nil
-	ctx := r.newContext()
-	r.connections[ctx] = c
-	return ctx, ndis.StatusSuccess
+	return r.addConnection(c), ndis.StatusSuccess
 }
 
 func nonZero(ids []uint16) []uint16 {

@@ -18,17 +18,17 @@ func (t *Target) invalidateBlock(b *ndis.MiniportOffloadBlockList) ndis.Status {
 	ctx, r := b.Context(), t.objects
 	switch b.Layer() {
 	case ndis.LayerNeighbor:
-		if n := r.neighbors[ctx]; n != nil {
+		if n := r.neighbor(ctx); n != nil {
 			n.invalid = true
 			return ndis.StatusSuccess
 		}
 	case ndis.LayerPath:
-		if p := r.paths[ctx]; p != nil {
+		if p := r.path(ctx); p != nil {
 			p.invalid = true
 			return ndis.StatusSuccess
 		}
 	case ndis.LayerTCP:
-		if c := r.connections[ctx]; c != nil {
+		if c := r.connection(ctx); c != nil {
 			c.invalid = true
 			return ndis.StatusSuccess
 		}

@@ -20,7 +20,7 @@ func (t *Target) queryBlock(b *ndis.MiniportOffloadBlockList) ndis.Status {
 	ctx, r, want := b.Context(), t.objects, b.Header.Type.Classes()
 	switch b.Layer() {
 	case ndis.LayerNeighbor:
-		n := r.neighbors[ctx]
+		n := r.neighbor(ctx)
 		if n == nil {
 			return ndis.StatusFailure
 		}
@@ -28,7 +28,7 @@ func (t *Target) queryBlock(b *ndis.MiniportOffloadBlockList) ndis.Status {
 		copyStateIf(want.Cached, b.NeighborCached, n.cached)
 		copyStateIf(want.Delegated, b.NeighborDelegated, n.delegated)
 	case ndis.LayerPath:
-		p := r.paths[ctx]
+		p := r.path(ctx)
 		if p == nil {
 			return ndis.StatusFailure
 		}
@@ -36,7 +36,7 @@ func (t *Target) queryBlock(b *ndis.MiniportOffloadBlockList) ndis.Status {
 		copyStateIf(want.Cached, b.PathCached, p.cached)
 		copyStateIf(want.Delegated, b.PathDelegated, p.delegated)
 	case ndis.LayerTCP:
-		c := r.connections[ctx]
+		c := r.connection(ctx)
 		if c == nil {
 			return ndis.StatusFailure
 		}

@@ -8,50 +8,50 @@ import "github.com/ndis-chimney/conformance/target/ndis"
 // (ddi/nf-ndischimney-ndismterminateoffloadcomplete.md,
 // concepts/handling-outstanding-send-data-during-a-terminate-offload-operation.md).
 func (t *Target) terminate(tree *ndis.MiniportOffloadBlockList) {
-	var freed []func()
-	for _, b := range ndis.Blocks(tree) {
-		status, free := t.terminateBlock(b)
-		b.Status = status
-		if free != nil {
-			freed = append(freed, free)
+	blocks := ndis.Blocks(tree)
+	terminated := make([]ndis.Context, 0, len(blocks))
+	for _, b := range blocks {
+		b.Status = t.terminateBlock(b)
+		if b.Status == ndis.StatusSuccess && b.Role() != ndis.RolePlaceholder {
+			terminated = append(terminated, b.Context())
 		}
 	}
 	// Objects are freed after the whole tree is handled, so that a connection and its path
 	// terminated together are both still found while the tree is walked.
-	for _, free := range freed {
-		free()
+	for _, ctx := range terminated {
+		t.objects.free(ctx)
 	}
 }
 
-func (t *Target) terminateBlock(b *ndis.MiniportOffloadBlockList) (ndis.Status, func()) {
+func (t *Target) terminateBlock(b *ndis.MiniportOffloadBlockList) ndis.Status {
 	if b.Role() == ndis.RolePlaceholder {
-		return ndis.StatusSuccess, nil
+		return ndis.StatusSuccess
 	}
 	ctx, r := b.Context(), t.objects
 	switch b.Layer() {
 	case ndis.LayerNeighbor:
-		n := r.neighbors[ctx]
+		n := r.neighbor(ctx)
 		if n == nil {
-			return ndis.StatusFailure, nil
+			return ndis.StatusFailure
 		}
 		copyStateIf(b.Header.Type.Classes().Delegated, b.NeighborDelegated, n.delegated)
-		return ndis.StatusSuccess, func() { delete(r.neighbors, ctx) }
+		return ndis.StatusSuccess
 	case ndis.LayerPath:
-		p := r.paths[ctx]
+		p := r.path(ctx)
 		if p == nil {
-			return ndis.StatusFailure, nil
+			return ndis.StatusFailure
 		}
 		copyStateIf(b.Header.Type.Classes().Delegated, b.PathDelegated, p.delegated)
-		return ndis.StatusSuccess, func() { delete(r.paths, ctx) }
+		return ndis.StatusSuccess
 	case ndis.LayerTCP:
-		c := r.connections[ctx]
+		c := r.connection(ctx)
 		if c == nil {
-			return ndis.StatusFailure, nil
+			return ndis.StatusFailure
 		}
 		t.handBack(b, c)
-		return ndis.StatusSuccess, func() { delete(r.connections, ctx) }
+		return ndis.StatusSuccess
 	}
-	return ndis.StatusFailure, nil
+	return ndis.StatusFailure
 }
 
 // handBack writes a terminated connection's delegated state, its outstanding send data in

@@ -20,7 +20,7 @@ func (t *Target) updateBlock(b, parent *ndis.MiniportOffloadBlockList) ndis.Stat
 	ctx, r := b.Context(), t.objects
 	switch b.Layer() {
 	case ndis.LayerNeighbor:
-		n := r.neighbors[ctx]
+		n := r.neighbor(ctx)
 		if n == nil {
 			return ndis.StatusFailure
 		}
@@ -28,12 +28,12 @@ func (t *Target) updateBlock(b, parent *ndis.MiniportOffloadBlockList) ndis.Stat
 			n.cached = *b.NeighborCached
 		}
 	case ndis.LayerPath:
-		p := r.paths[ctx]
+		p := r.path(ctx)
 		if p == nil {
 			return ndis.StatusFailure
 		}
 		if parent != nil && parent.Role() != ndis.RolePlaceholder {
-			if r.neighbors[parent.Context()] == nil {
+			if r.neighbor(parent.Context()) == nil {
 				return ndis.StatusFailure
 			}
 			p.neighbor = parent.Context()
@@ -43,7 +43,7 @@ func (t *Target) updateBlock(b, parent *ndis.MiniportOffloadBlockList) ndis.Stat
 		}
 	case ndis.LayerTCP:
 		// A connection's link to its path is never updated; only its cached variables are.
-		c := r.connections[ctx]
+		c := r.connection(ctx)
 		if c == nil {
 			return ndis.StatusFailure
 		}

@@ -127,9 +127,11 @@ func (b *MiniportOffloadBlockList) Dependents() []*MiniportOffloadBlockList {
 // cycle.
 func (b *MiniportOffloadBlockList) Siblings() []*MiniportOffloadBlockList {
 	var out []*MiniportOffloadBlockList
-	seen := map[*MiniportOffloadBlockList]bool{}
-	for n := b; n != nil && !seen[n]; n = n.NextBlock {
-		seen[n] = true
+	seen := visited{}
+	if _, ok := lastInChain(b); ok {
+		seen = nil // no loop: nothing to remember
+	}
+	for n := b; n != nil && seen.first(n); n = n.NextBlock {
 		out = append(out, n)
 	}
 	return out

@@ -2,6 +2,7 @@ package ndis
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -142,6 +143,128 @@ func TestWalkSurvivesCycles(t *testing.T) {
 	}
 	if ps := Validate(a, InitiateTree); !hasDefect(ps, DefectReachedTwice) {
 		t.Errorf("Validate missed the cycle: %v", ps)
+	}
+}
+
+// Walks that skip remembering blocks on proper trees (isTree) meet the same blocks, in the
+// same order, as a walk that remembers every block, on trees that loop or share blocks.
+func TestWalkMeetsEachBlockOnceWhateverTheLinks(t *testing.T) {
+	chainOf := func(n int) []*MiniportOffloadBlockList {
+		bs := make([]*MiniportOffloadBlockList, n)
+		for i := range bs {
+			bs[i] = block(TcpOffloadState, ctx(0))
+			if i > 0 {
+				bs[i-1].NextBlock = bs[i]
+			}
+		}
+		return bs
+	}
+	trees := map[string]func() *MiniportOffloadBlockList{
+		"proper tree": func() *MiniportOffloadBlockList {
+			n, p := block(NeighborOffloadState, ctx(0)), block(Ip4OffloadState, ctx(0))
+			n.DependentBlockList, p.DependentBlockList = p, chainOf(5)[0]
+			return n
+		},
+		"NextBlock loops back to the first": func() *MiniportOffloadBlockList {
+			ts := chainOf(7)
+			ts[6].NextBlock = ts[0]
+			return ts[0]
+		},
+		"NextBlock loops back to the middle": func() *MiniportOffloadBlockList {
+			ts := chainOf(9)
+			ts[8].NextBlock = ts[3]
+			return ts[0]
+		},
+		"two paths share their last connections": func() *MiniportOffloadBlockList {
+			n, p1, p2 := block(NeighborOffloadState, ctx(0)), block(Ip4OffloadState, ctx(0)), block(Ip4OffloadState, ctx(0))
+			a, b := chainOf(3), chainOf(2)
+			b[1].NextBlock = a[1]
+			n.DependentBlockList, p1.NextBlock = p1, p2
+			p1.DependentBlockList, p2.DependentBlockList = a[0], b[0]
+			return n
+		},
+		"two paths share one dependent list": func() *MiniportOffloadBlockList {
+			n, p1, p2 := block(NeighborOffloadState, ctx(0)), block(Ip4OffloadState, ctx(0)), block(Ip4OffloadState, ctx(0))
+			n.DependentBlockList, p1.NextBlock = p1, p2
+			p1.DependentBlockList = chainOf(3)[0]
+			p2.DependentBlockList = p1.DependentBlockList
+			return n
+		},
+		"a dependent leads back to the root": func() *MiniportOffloadBlockList {
+			n, p := block(NeighborOffloadState, ctx(0)), block(Ip4OffloadState, ctx(0))
+			n.DependentBlockList, p.DependentBlockList = p, n
+			return n
+		},
+		"a dependent leads into its own chain": func() *MiniportOffloadBlockList {
+			n1, n2, n3 := block(NeighborOffloadState, ctx(0)), block(NeighborOffloadState, ctx(0)), block(NeighborOffloadState, ctx(0))
+			n1.NextBlock, n2.NextBlock, n2.DependentBlockList = n2, n3, n3
+			return n1
+		},
+	}
+	// rememberAll is the plain walk: remember every block, stop a chain at a block met before.
+	rememberAll := func(root *MiniportOffloadBlockList) []*MiniportOffloadBlockList {
+		var out []*MiniportOffloadBlockList
+		seen := map[*MiniportOffloadBlockList]bool{}
+		var level func(*MiniportOffloadBlockList)
+		level = func(first *MiniportOffloadBlockList) {
+			for b := first; b != nil && !seen[b]; b = b.NextBlock {
+				seen[b] = true
+				out = append(out, b)
+				level(b.DependentBlockList)
+			}
+		}
+		level(root)
+		return out
+	}
+	for name, build := range trees {
+		root := build()
+		want := rememberAll(root)
+		var walked []*MiniportOffloadBlockList
+		for _, v := range Walk(root) {
+			walked = append(walked, v.Block)
+		}
+		if got := Blocks(root); !slices.Equal(got, want) || !slices.Equal(walked, want) {
+			t.Errorf("%s: Blocks met %d blocks, Walk %d, want %d in the same order", name, len(got), len(walked), len(want))
+		}
+		if got, want := root.Siblings(), rememberAllSiblings(root); !slices.Equal(got, want) {
+			t.Errorf("%s: Siblings met %d blocks, want %d", name, len(got), len(want))
+		}
+		if proper := name == "proper tree"; isTree(root) != proper {
+			t.Errorf("%s: isTree = %v, want %v", name, !proper, proper)
+		}
+	}
+}
+
+func rememberAllSiblings(b *MiniportOffloadBlockList) []*MiniportOffloadBlockList {
+	var out []*MiniportOffloadBlockList
+	seen := map[*MiniportOffloadBlockList]bool{}
+	for n := b; n != nil && !seen[n]; n = n.NextBlock {
+		seen[n] = true
+		out = append(out, n)
+	}
+	return out
+}
+
+// lastInChain finds every loop, whatever its length and wherever it starts.
+func TestLastInChainFindsEveryLoop(t *testing.T) {
+	for n := 1; n <= 40; n++ {
+		bs := make([]*MiniportOffloadBlockList, n)
+		for i := range bs {
+			bs[i] = block(TcpOffloadState, ctx(0))
+			if i > 0 {
+				bs[i-1].NextBlock = bs[i]
+			}
+		}
+		if last, ok := lastInChain(bs[0]); !ok || last != bs[n-1] {
+			t.Fatalf("chain of %d: last = %p, %v; want the last block", n, last, ok)
+		}
+		for back := range n {
+			bs[n-1].NextBlock = bs[back]
+			if _, ok := lastInChain(bs[0]); ok {
+				t.Errorf("chain of %d looping back to block %d: no loop found", n, back)
+			}
+		}
+		bs[n-1].NextBlock = nil
 	}
 }
 

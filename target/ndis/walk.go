@@ -17,11 +17,10 @@ type Visit struct {
 // A block reached twice (a cycle or shared block) is visited once.
 func Walk(root *MiniportOffloadBlockList) []Visit {
 	var out []Visit
-	seen := map[*MiniportOffloadBlockList]bool{}
+	seen := visitedFor(root)
 	var level func(first, parent *MiniportOffloadBlockList, parentLayer Layer, prefix string, depth int)
 	level = func(first, parent *MiniportOffloadBlockList, parentLayer Layer, prefix string, depth int) {
-		for i, b := 0, first; b != nil && !seen[b]; i, b = i+1, b.NextBlock {
-			seen[b] = true
+		for i, b := 0, first; b != nil && seen.first(b); i, b = i+1, b.NextBlock {
 			layer := positionLayer(b, parentLayer, depth)
 			path := fmt.Sprintf("%s%s[%d]", prefix, layerName(layer), i)
 			out = append(out, Visit{Block: b, Parent: parent, Layer: layer, Path: path, Depth: depth})
@@ -81,13 +80,20 @@ func layerName(l Layer) string {
 	return l.String()
 }
 
-// Blocks returns the blocks of the tree in depth-first/breadth-next order.
+// Blocks returns the blocks of the tree in depth-first/breadth-next order, as Walk does. It
+// walks the tree itself rather than through Walk, since naming every block costs more than
+// the walk.
 func Blocks(root *MiniportOffloadBlockList) []*MiniportOffloadBlockList {
-	visits := Walk(root)
-	out := make([]*MiniportOffloadBlockList, len(visits))
-	for i, v := range visits {
-		out[i] = v.Block
+	var out []*MiniportOffloadBlockList
+	seen := visitedFor(root)
+	var level func(first *MiniportOffloadBlockList)
+	level = func(first *MiniportOffloadBlockList) {
+		for b := first; b != nil && seen.first(b); b = b.NextBlock {
+			out = append(out, b)
+			level(b.DependentBlockList)
+		}
 	}
+	level(root)
 	return out
 }
 
@@ -99,4 +105,74 @@ func PathOf(root, b *MiniportOffloadBlockList) string {
 		}
 	}
 	return ""
+}
+
+// visited remembers the blocks a walk has met, so that it stops at a block reached twice
+// instead of going round a cycle. nil remembers nothing: that is for trees where no block can
+// be reached twice, since remembering a million blocks costs more than walking them.
+type visited map[*MiniportOffloadBlockList]bool
+
+// visitedFor returns what a walk of the tree rooted at root must remember.
+func visitedFor(root *MiniportOffloadBlockList) visited {
+	if isTree(root) {
+		return nil
+	}
+	return visited{}
+}
+
+// first reports whether b is met for the first time, and remembers it.
+func (v visited) first(b *MiniportOffloadBlockList) bool {
+	if v == nil {
+		return true
+	}
+	if v[b] {
+		return false
+	}
+	v[b] = true
+	return true
+}
+
+// isTree reports whether a walk from root reaches every block once: no NextBlock chain loops
+// and no two chains run into the same block. Two chains that share a block share every block
+// after it, the last one included, so comparing the chains' last blocks finds any sharing with
+// one entry per chain rather than one per block. A chain is checked before the chains below
+// it, so a DependentBlockList that leads back up is found before it is followed.
+func isTree(root *MiniportOffloadBlockList) bool {
+	lasts := map[*MiniportOffloadBlockList]bool{}
+	var chain func(first *MiniportOffloadBlockList) bool
+	chain = func(first *MiniportOffloadBlockList) bool {
+		last, ok := lastInChain(first)
+		if !ok || lasts[last] {
+			return false
+		}
+		lasts[last] = true
+		for b := first; b != nil; b = b.NextBlock {
+			if b.DependentBlockList != nil && !chain(b.DependentBlockList) {
+				return false
+			}
+		}
+		return true
+	}
+	return root == nil || chain(root)
+}
+
+// lastInChain returns the last block linked from first through NextBlock, or false if the
+// chain loops. It is Brent's cycle detection: a marker left at every power-of-two step is
+// met again only inside a loop.
+func lastInChain(first *MiniportOffloadBlockList) (*MiniportOffloadBlockList, bool) {
+	if first == nil {
+		return nil, true
+	}
+	marker, steps, power := first, 0, 1
+	for b := first; ; b = b.NextBlock {
+		switch b.NextBlock {
+		case nil:
+			return b, true
+		case marker:
+			return nil, false
+		}
+		if steps++; steps == power {
+			marker, steps, power = b.NextBlock, 0, power*2
+		}
+	}
 }
