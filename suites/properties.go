@@ -45,6 +45,9 @@ func focusOf(r *rules.Rule) scenario.Focus {
 	case id == "INIT-007":
 		// Judged at the terminate that hands the buffered receive data back.
 		f.SendData, f.Ops = true, []string{rules.OpInitiate, rules.OpTerminate}
+	case id == "STATE-066", id == "STATE-069":
+		// Judged at queries of connections' delegated state.
+		f.Resets = true
 	case id == "STATE-028", id == "STATE-029", id == "STATE-037", id == "UPD-045", id == "UPD-046":
 		// Judged at the queries and terminates that follow the update.
 		f.Resets, f.Ops = true, []string{rules.OpUpdate, rules.OpQuery, rules.OpTerminate}

@@ -248,6 +248,14 @@ func (j *Judging) checkNotAttempted(d, failed blockView, noOffload, failure *rul
 // traversal does not reach them (INIT-030, INIT-031), so no other status rule applies there.
 func (j *Judging) notAttempted() map[*ndis.MiniportOffloadBlockList]bool {
 	out := map[*ndis.MiniportOffloadBlockList]bool{}
+	if j.rootStopsTraversal() {
+		// Under rootFailureStopsWholeTree the traversal ends at a failed root: nothing after
+		// it is attempted either.
+		for _, v := range j.views[1:] {
+			out[v.Before.Block] = true
+		}
+		return out
+	}
 	for _, v := range j.views {
 		if v.Parent != nil && out[v.Parent] {
 			out[v.Before.Block] = true
@@ -260,6 +268,17 @@ func (j *Judging) notAttempted() map[*ndis.MiniportOffloadBlockList]bool {
 		}
 	}
 	return out
+}
+
+// rootStopsTraversal reports whether the selected reading ends this initiate's traversal at
+// its root: the root is a new offload that was not offloaded, under rootFailureStopsWholeTree.
+func (j *Judging) rootStopsTraversal() bool {
+	if !j.initiating() || !j.S.Readings.RootFailureStopsWholeTree || len(j.views) == 0 {
+		return false
+	}
+	root := j.views[0]
+	st := root.After.Members.Status
+	return root.Parent == nil && root.Role == ndis.RoleNewOffload && !Offloaded(st) && st != StatusUnwritten
 }
 
 // viewOf returns the view of block b.
@@ -487,7 +506,11 @@ func judgeCauses(j *Judging) {
 	withTerminated := newTally(j.Model, true)
 	notOffloaded := map[*ndis.MiniportOffloadBlockList]bool{}
 	order := &traversal{}
-	for _, v := range j.views {
+	stopped := j.rootStopsTraversal()
+	for i, v := range j.views {
+		if stopped && i > 0 {
+			continue // not attempted: the failed-subtree judge holds the rest of the tree
+		}
 		if v.Parent != nil && notOffloaded[v.Parent] {
 			notOffloaded[v.Before.Block] = true
 			continue // judged as part of a failed subtree
