@@ -46,7 +46,7 @@ func (s Seed) MarshalYAML() (any, error) {
 }
 
 // DefaultCases is the number of scenarios per property spec when ginkgo.yml names none.
-const DefaultCases = 10
+const DefaultCases = 20
 
 // CaseCount returns the number of scenarios per property spec.
 func (p Properties) CaseCount() int {
