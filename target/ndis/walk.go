@@ -11,10 +11,18 @@ type Visit struct {
 	Depth  int                       // 0 at the root level
 }
 
+// MaxDepth is how many levels of DependentBlockList links Walk follows. A documented tree
+// has three (neighbor, path, TCP); a deeper one is malformed, and Validate says so
+// (DefectTooDeep). The bound keeps a walk of a hostile chain (a million blocks, each the
+// dependent of the one before) from recursing a million times and building paths whose
+// total length grows with the square of the depth.
+const MaxDepth = 64
+
 // Walk returns every block of the tree rooted at root in depth-first/breadth-next order: a
 // block, then its dependents (recursively), then the blocks after it through NextBlock. This
 // is the order in which a target must offload state (concepts/traversing-a-state-tree.md).
-// A block reached twice (a cycle or shared block) is visited once.
+// A block reached twice (a cycle or shared block) is visited once; dependents more than
+// MaxDepth levels down are not visited.
 func Walk(root *MiniportOffloadBlockList) []Visit {
 	var out []Visit
 	seen := map[*MiniportOffloadBlockList]bool{}
@@ -25,7 +33,7 @@ func Walk(root *MiniportOffloadBlockList) []Visit {
 			layer := positionLayer(b, parentLayer, depth)
 			path := fmt.Sprintf("%s%s[%d]", prefix, layerName(layer), i)
 			out = append(out, Visit{Block: b, Parent: parent, Layer: layer, Path: path, Depth: depth})
-			if b.DependentBlockList != nil {
+			if b.DependentBlockList != nil && depth+1 < MaxDepth {
 				level(b.DependentBlockList, b, layer, path+"/", depth+1)
 			}
 		}
@@ -57,12 +65,13 @@ func positionLayer(b *MiniportOffloadBlockList, parentLayer Layer, depth int) La
 }
 
 // layerFromBelow is the layer of a placeholder as its dependents show it: the layer above the
-// first of them whose layer is known. depth bounds the descent on malformed trees.
+// first of them whose layer is known. depth bounds the descent on malformed trees; Siblings
+// stops at a NextBlock cycle among the dependents.
 func layerFromBelow(b *MiniportOffloadBlockList, depth int) Layer {
 	if depth > 3 {
 		return 0
 	}
-	for d := b.DependentBlockList; d != nil; d = d.NextBlock {
+	for _, d := range b.Dependents() {
 		l := d.Layer()
 		if d.Role() == RolePlaceholder {
 			l = layerFromBelow(d, depth+1)
