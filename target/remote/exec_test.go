@@ -92,7 +92,7 @@ type malformedServer struct {
 }
 
 func (malformedServer) Open(context.Context, *pb.OpenRequest) (*pb.OpenResponse, error) {
-	return &pb.OpenResponse{SessionId: 1, Info: &pb.Info{}}, nil
+	return &pb.OpenResponse{SessionId: 1, Info: &pb.Info{}, ProtocolRevision: remote.ProtocolRevision}, nil
 }
 
 func (malformedServer) Events(_ *pb.EventsRequest, s grpc.ServerStreamingServer[pb.Event]) error {

@@ -119,7 +119,7 @@ type malformed struct {
 }
 
 func (malformed) Open(context.Context, *pb.OpenRequest) (*pb.OpenResponse, error) {
-	return &pb.OpenResponse{SessionId: 1, Info: &pb.Info{Name: "malformed"}}, nil
+	return &pb.OpenResponse{SessionId: 1, Info: &pb.Info{Name: "malformed"}, ProtocolRevision: remote.ProtocolRevision}, nil
 }
 
 func (malformed) Events(_ *pb.EventsRequest, s grpc.ServerStreamingServer[pb.Event]) error {
