@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/ndis-chimney/conformance/target"
 	"github.com/ndis-chimney/conformance/target/ndis"
@@ -37,10 +38,13 @@ func (o ClientOptions) orDefault() ClientOptions {
 	return o
 }
 
-// DialOptions returns the gRPC dial options that bound messages as o.Bounds say.
+// DialOptions returns the gRPC dial options that bound messages as o.Bounds say: gRPC's own
+// message size limits, and a codec that checks the other bounds on the wire bytes before
+// decoding.
 func (o ClientOptions) DialOptions() []grpc.DialOption {
 	b := o.Bounds.orDefault()
-	return []grpc.DialOption{grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(b.MaxMessageBytes), grpc.MaxCallSendMsgSize(b.MaxMessageBytes))}
+	return []grpc.DialOption{grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(b.MaxMessageBytes), grpc.MaxCallSendMsgSize(b.MaxMessageBytes),
+		grpc.ForceCodecV2(newCodec(b)))}
 }
 
 // Client is a target.Target served by another process over the OffloadTarget protocol: one
@@ -186,6 +190,7 @@ func (c *Client) Close() error {
 
 func (c *Client) receive(stream grpc.ServerStreamingClient[pb.Event], done chan struct{}) {
 	defer close(done)
+	events, size := 0, int64(0)
 	for {
 		ev, err := stream.Recv()
 		if err != nil {
@@ -199,6 +204,17 @@ func (c *Client) receive(stream grpc.ServerStreamingClient[pb.Event], done chan 
 				err = errors.New("the event stream ended before Close")
 			}
 			c.reportFault(fmt.Errorf("event stream: %w", err))
+			return
+		}
+		events, size = events+1, size+int64(proto.Size(ev))
+		if events > c.opts.Bounds.MaxEvents || size > c.opts.Bounds.MaxEventBytes {
+			// A flood: stop reading, so that it costs no more memory, and say so.
+			c.reportFault(fmt.Errorf("event stream closed: the target sent %d events (%d bytes) in one session, more than the bound of %d events or %d bytes (a completion flood)",
+				events, size, c.opts.Bounds.MaxEvents, c.opts.Bounds.MaxEventBytes))
+			c.mu.Lock()
+			cancel := c.cancel
+			c.mu.Unlock()
+			cancel()
 			return
 		}
 		switch k := ev.GetKind().(type) {
@@ -229,6 +245,11 @@ func (c *Client) stateCompletion(m *pb.StateCompletion) {
 	bt := c.trees[id]
 	if bt == nil {
 		bt = newBlockTable() // a tree never handed over: forwarded as a fresh tree
+	}
+	if err := checkLinks(m.Tree, bt, c.lists, c.opts.Bounds); err != nil {
+		c.mu.Unlock()
+		c.reportFault(fmt.Errorf("malformed %v completion: %w", m.GetOperation(), err))
+		return
 	}
 	root := applyTree(bt, c.lists, m.Tree)
 	returnedFirst := c.returnedCallsLocked()

@@ -46,7 +46,8 @@ type Server struct {
 // (zero fields take DefaultBounds).
 func NewServer(newTarget func() (target.Target, error), bounds Bounds) *Server {
 	s := &Server{newTarget: newTarget, bounds: bounds.orDefault(), sessions: map[uint64]*session{}}
-	s.grpc = grpc.NewServer(grpc.MaxRecvMsgSize(s.bounds.MaxMessageBytes), grpc.MaxSendMsgSize(s.bounds.MaxMessageBytes))
+	s.grpc = grpc.NewServer(grpc.MaxRecvMsgSize(s.bounds.MaxMessageBytes), grpc.MaxSendMsgSize(s.bounds.MaxMessageBytes),
+		grpc.ForceServerCodecV2(newCodec(s.bounds)))
 	pb.RegisterOffloadTargetServer(s.grpc, s)
 	return s
 }
@@ -186,6 +187,10 @@ func (s *Server) Call(ctx context.Context, req *pb.CallRequest) (*pb.CallRespons
 	}
 	ss.mu.Lock()
 	bt := ss.trees[req.Tree.TreeId]
+	if err := checkLinks(req.Tree, bt, ss.lists, ss.bounds); err != nil {
+		ss.mu.Unlock()
+		return nil, status.Errorf(codes.InvalidArgument, "malformed tree: %v", err)
+	}
 	if bt == nil {
 		bt = newBlockTable()
 		ss.trees[req.Tree.TreeId] = bt
@@ -392,12 +397,14 @@ func (ss *session) NdisTcpOffloadSendComplete(chain *ndis.NetBufferList) {
 		return
 	}
 	m := &pb.SendCompletion{}
+	var data dataCount
 	for _, l := range lists {
-		nbl := &pb.Nbl{Id: ss.lists.idOf(l), Status: uint32(l.Status)}
-		for nb := l.FirstNetBuffer; nb != nil; nb = nb.Next {
-			nbl.NetBuffers = append(nbl.NetBuffers, append([]byte(nil), nb.Data...))
-		}
+		nbl := &pb.Nbl{Id: ss.lists.idOf(l), Status: uint32(l.Status), NetBuffers: data.add(l, ss.bounds)}
 		m.Lists = append(m.Lists, nbl)
+	}
+	if data.err != nil {
+		ss.fault = errors.Join(ss.fault, fmt.Errorf("send completion: %w", data.err))
+		return
 	}
 	ss.push(&pb.Event{Kind: &pb.Event_SendCompletion{SendCompletion: m}})
 }
