@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,8 +25,17 @@ const stderrTail = 64 << 10
 // ExecConfig configures a launched target.
 type ExecConfig struct {
 	Path string   // the binary
-	Args []string // its arguments
-	Env  []string // added to the suite's environment ("KEY=value")
+	Args []string // its arguments, passed as they are
+	// PassEnv names the variables of the suite's environment that the target gets as well (a
+	// name the suite's environment lacks is skipped). Nothing else of it passes: the target
+	// sees CHIMNEY_TARGET_SOCKET, these, and Env.
+	PassEnv []string
+	// Env sets variables for the target ("KEY=value"), after PassEnv. CHIMNEY_TARGET_SOCKET is
+	// set by the launcher and cannot be overridden.
+	Env []string
+	// Dir is the target's working directory. Empty: a fresh directory inside the launcher's
+	// private directory, emptied at every (re)start and removed at the end.
+	Dir string
 	// StartTimeout bounds how long the binary may take to accept on its socket; default 10 s.
 	StartTimeout time.Duration
 	// CallTimeout bounds every RPC (see ClientOptions); default 10 s.
@@ -36,11 +46,13 @@ type ExecConfig struct {
 }
 
 // Launcher runs a target binary that serves the protocol on a unix socket in a private
-// directory, and makes clients of it.
+// directory, and makes clients of it. The target gets the minimal environment of ExecConfig
+// and a working directory of its own.
 type Launcher struct {
 	cfg    ExecConfig
-	dir    string
+	dir    string // private (0700): the socket and, unless cfg.Dir, the working directory
 	sock   string
+	work   string
 	stderr *tail
 
 	mu       sync.Mutex
@@ -53,14 +65,19 @@ type Launcher struct {
 
 // Exec starts the binary once, with the path of a unix socket in a fresh private directory
 // (mode 0700, the only access path to the socket) in CHIMNEY_TARGET_SOCKET, and waits for it
-// to accept. The binary runs in the suite's working directory with a pipe as stdin, which
-// closes when the launcher stops it.
+// to accept. The binary runs as a guest (see Launcher) with a pipe as stdin, which closes when
+// the launcher stops it.
 func Exec(cfg ExecConfig) (*Launcher, error) {
 	if cfg.Path == "" {
 		return nil, errors.New("exec target: no binary")
 	}
 	if cfg.StartTimeout <= 0 {
 		cfg.StartTimeout = 10 * time.Second
+	}
+	for _, kv := range cfg.Env {
+		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" || k == EnvSocket {
+			return nil, fmt.Errorf("exec target: Env %q: want KEY=value, and not %s, which the launcher sets", kv, EnvSocket)
+		}
 	}
 	dir, err := os.MkdirTemp("", "chimney-target-")
 	if err != nil {
@@ -70,7 +87,10 @@ func Exec(cfg ExecConfig) (*Launcher, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("exec target: %w", err)
 	}
-	l := &Launcher{cfg: cfg, dir: dir, sock: filepath.Join(dir, "target.sock"), stderr: &tail{}}
+	l := &Launcher{cfg: cfg, dir: dir, sock: filepath.Join(dir, "target.sock"), work: cfg.Dir, stderr: &tail{}}
+	if l.work == "" {
+		l.work = filepath.Join(dir, "work")
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if err := l.start(); err != nil {
@@ -80,11 +100,33 @@ func Exec(cfg ExecConfig) (*Launcher, error) {
 	return l, nil
 }
 
-// start runs the binary and waits until it accepts; l.mu is held.
+// environ is the target's whole environment.
+func (l *Launcher) environ() []string {
+	var env []string
+	for _, name := range l.cfg.PassEnv {
+		if v, ok := os.LookupEnv(name); ok && name != EnvSocket {
+			env = append(env, name+"="+v)
+		}
+	}
+	env = append(env, l.cfg.Env...)
+	return append(env, EnvSocket+"="+l.sock)
+}
+
+// start runs the binary and waits until it accepts; l.mu is held. On failure the process
+// group is killed.
 func (l *Launcher) start() error {
 	os.Remove(l.sock)
+	if l.cfg.Dir == "" {
+		if err := os.RemoveAll(l.work); err != nil {
+			return fmt.Errorf("exec target: emptying its working directory: %w", err)
+		}
+		if err := os.Mkdir(l.work, 0o700); err != nil {
+			return fmt.Errorf("exec target: %w", err)
+		}
+	}
 	cmd := exec.Command(l.cfg.Path, l.cfg.Args...)
-	cmd.Env = append(append(os.Environ(), l.cfg.Env...), EnvSocket+"="+l.sock)
+	cmd.Env = l.environ()
+	cmd.Dir = l.work
 	cmd.Stdout, cmd.Stderr = l.stderr, l.stderr
 	cmd.WaitDelay = time.Second
 	stdin, err := cmd.StdinPipe()
@@ -182,6 +224,10 @@ func (l *Launcher) Pid() int {
 	defer l.mu.Unlock()
 	return l.cmd.Process.Pid
 }
+
+// Dir returns the launcher's private directory: it holds the socket and, unless
+// ExecConfig.Dir names another, the target's working directory. Close removes it.
+func (l *Launcher) Dir() string { return l.dir }
 
 // Stderr returns the last 64 KiB of the binary's output (stdout and stderr), for failure
 // reports.

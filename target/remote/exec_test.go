@@ -46,9 +46,12 @@ func initiate(t *testing.T, tgt target.Target, host recorder) {
 
 func TestExecRunsTheReferenceTargetAndRestartsItAfterAKill(t *testing.T) {
 	bin := buildReferenceTarget(t)
-	// No -config: the binary runs in the suite's working directory and finds the nearest
-	// ginkgo.yml, the repository's.
-	l, err := remote.Exec(remote.ExecConfig{Path: bin, StartTimeout: 10 * time.Second, CallTimeout: 5 * time.Second})
+	// The binary runs in its own working directory: it is told where ginkgo.yml is.
+	cfg, err := filepath.Abs("../../ginkgo.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := remote.Exec(remote.ExecConfig{Path: bin, Args: []string{"-config=" + cfg}, StartTimeout: 10 * time.Second, CallTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,10 +8,13 @@
 //	malformed   answers every session with an event naming a block its tree does not carry
 //	fault:NAME  serves the reference wrapped in fault NAME of suites/faults (a second
 //	            completion, a completion of a tree never handed over, ...)
+//
+// It reads ginkgo.yml from -config: it runs in a working directory of its own.
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -29,7 +32,9 @@ import (
 )
 
 func main() {
-	cfg, err := config.Load("")
+	path := flag.String("config", "", "ginkgo.yml (default: the nearest one above the working directory)")
+	flag.Parse()
+	cfg, err := config.Load(*path)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "misbehaving-target:", err)
 		os.Exit(2)
