@@ -46,14 +46,24 @@ type ExecConfig struct {
 }
 
 // Launcher runs a target binary that serves the protocol on a unix socket in a private
-// directory, and makes clients of it. The target gets the minimal environment of ExecConfig
-// and a working directory of its own.
+// directory, and makes clients of it.
+//
+// The target is a guest: it runs in its own process group (Setpgid) with the minimal
+// environment of ExecConfig, in its own working directory, and the launcher kills the whole
+// group (the target and everything it started that stayed in the group) on every way out:
+// Close, a restart after a crash, a failed start, a start timeout. On Linux the target also
+// gets SIGKILL when the suite's process dies (Pdeathsig), and a watchdog process (/bin/sh,
+// in a process group of its own) kills the group and removes the private directory when the
+// suite dies without closing the launcher (SIGKILL, a crash, os.Exit). What cannot be caught
+// is a descendant that leaves the group (setsid, setpgid: a daemon); run such a target in a
+// container or a cgroup.
 type Launcher struct {
 	cfg    ExecConfig
 	dir    string // private (0700): the socket and, unless cfg.Dir, the working directory
 	sock   string
 	work   string
 	stderr *tail
+	guard  *watchdog // nil where there is none
 
 	mu       sync.Mutex
 	cmd      *exec.Cmd
@@ -91,9 +101,13 @@ func Exec(cfg ExecConfig) (*Launcher, error) {
 	if l.work == "" {
 		l.work = filepath.Join(dir, "work")
 	}
+	if l.guard, err = startWatchdog(dir); err != nil {
+		fmt.Fprintf(l.stderr, "exec target: no watchdog (the target's group is still killed when the launcher closes): %v\n", err)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if err := l.start(); err != nil {
+		l.guard.done()
 		os.RemoveAll(dir)
 		return nil, err
 	}
@@ -128,16 +142,20 @@ func (l *Launcher) start() error {
 	cmd.Env = l.environ()
 	cmd.Dir = l.work
 	cmd.Stdout, cmd.Stderr = l.stderr, l.stderr
+	cmd.SysProcAttr = guestAttr()
+	// Wait returns at most this long after the target exits even if a process it started
+	// still holds its output open (the group is killed anyway).
 	cmd.WaitDelay = time.Second
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return fmt.Errorf("exec target: %w", err)
 	}
-	if err := cmd.Start(); err != nil {
+	if err := startGuest(cmd); err != nil {
 		return fmt.Errorf("exec target %s: %w", l.cfg.Path, err)
 	}
+	l.guard.group(cmd.Process.Pid)
 	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
+	go func() { waitGuest(cmd); close(exited) }() // a target that dies takes its group with it
 	l.cmd, l.stdin, l.exited = cmd, stdin, exited
 	if err := l.waitReady(); err != nil {
 		l.kill()
@@ -179,7 +197,9 @@ func (l *Launcher) waitReady() error {
 	}
 }
 
-// kill stops the process and waits for it; l.mu is held.
+// kill stops the target and every process of its group, and waits for the target; l.mu is
+// held. The target first gets EOF on stdin and a second to exit, then SIGKILL; either way its
+// group gets SIGKILL (from waitGuest), so that nothing it started survives it.
 func (l *Launcher) kill() {
 	if l.endpoint != nil {
 		l.endpoint.Close()
@@ -190,11 +210,12 @@ func (l *Launcher) kill() {
 	}
 	l.stdin.Close()
 	select {
-	case <-l.exited:
+	case <-l.exited: // waitGuest killed the group before reaping the target
 	case <-time.After(time.Second):
-		l.cmd.Process.Kill()
+		killGroup(l.cmd.Process) // not reaped yet: its group ID cannot have been reused
 		<-l.exited
 	}
+	l.guard.clear()
 }
 
 // Factory returns the function the suite makes targets with: each call returns a new,
@@ -208,7 +229,7 @@ func (l *Launcher) Factory() func() (target.Target, error) {
 		}
 		select {
 		case <-l.exited:
-			l.kill()
+			l.kill() // the group: a crashed target may have left processes behind
 			if err := l.start(); err != nil {
 				return nil, fmt.Errorf("restarting: %w", err)
 			}
@@ -218,7 +239,7 @@ func (l *Launcher) Factory() func() (target.Target, error) {
 	}
 }
 
-// Pid returns the process ID of the running binary.
+// Pid returns the process ID of the running binary, which is also its process group ID.
 func (l *Launcher) Pid() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -233,8 +254,8 @@ func (l *Launcher) Dir() string { return l.dir }
 // reports.
 func (l *Launcher) Stderr() string { return l.stderr.String() }
 
-// Close stops the binary (closing its stdin, then killing it after a second) and removes
-// the private directory.
+// Close stops the binary and its process group (closing its stdin, then killing the group
+// after a second), stops the watchdog and removes the private directory.
 func (l *Launcher) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -243,6 +264,7 @@ func (l *Launcher) Close() error {
 	}
 	l.closed = true
 	l.kill()
+	l.guard.done()
 	return os.RemoveAll(l.dir)
 }
 
