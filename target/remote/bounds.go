@@ -91,10 +91,32 @@ func (c *codec) Unmarshal(data mem.BufferSlice, v any) error {
 // scanMessage checks, on the encoded bytes of a message of type md, every bound on how many
 // things it would decode into: the element count of every repeated field and the NET_BUFFER
 // counts and bytes. Only repeated fields multiply memory: a non-repeated field that appears
-// many times is merged into one structure, and unknown fields are kept as their bytes.
+// many times is merged into one structure, and unknown fields are kept as their bytes. The
+// merge is counted too: a tree sent as 512 occurrences of the same non-repeated field, 4096
+// blocks each, decodes into one tree of 2 Mi blocks, so the occurrences of a non-repeated
+// message field share one count.
 func scanMessage(data []byte, md protoreflect.MessageDescriptor, b Bounds) error {
 	s := &scanner{bounds: b}
-	return s.message(data, md, string(md.Name()))
+	return s.message(data, md, string(md.Name()), &instance{})
+}
+
+// instance is one message as it will be decoded: the counts of its repeated fields, and its
+// non-repeated message fields, into which every occurrence is merged.
+type instance struct {
+	counts map[protoreflect.FieldNumber]int
+	merged map[protoreflect.FieldNumber]*instance
+}
+
+func (in *instance) child(num protoreflect.FieldNumber) *instance {
+	if in.merged == nil {
+		in.merged = map[protoreflect.FieldNumber]*instance{}
+	}
+	c := in.merged[num]
+	if c == nil {
+		c = &instance{}
+		in.merged[num] = c
+	}
+	return c
 }
 
 type scanner struct {
@@ -122,8 +144,11 @@ func (s *scanner) repeatedBound(fd protoreflect.FieldDescriptor) (int, string) {
 	return -1, ""
 }
 
-func (s *scanner) message(data []byte, md protoreflect.MessageDescriptor, path string) error {
-	counts := map[protoreflect.FieldNumber]int{}
+func (s *scanner) message(data []byte, md protoreflect.MessageDescriptor, path string, in *instance) error {
+	if in.counts == nil {
+		in.counts = map[protoreflect.FieldNumber]int{}
+	}
+	counts := in.counts
 	for len(data) > 0 {
 		num, typ, n := protowire.ConsumeTag(data)
 		if n < 0 {
@@ -171,10 +196,13 @@ func (s *scanner) message(data []byte, md protoreflect.MessageDescriptor, path s
 		}
 		if fd.Kind() == protoreflect.MessageKind && typ == protowire.BytesType {
 			sub, _ := protowire.ConsumeBytes(value)
+			child := &instance{} // an element of a repeated field is a message of its own
 			if fd.IsList() {
 				where = fmt.Sprintf("%s[%d]", where, counts[num]-1)
+			} else {
+				child = in.child(num) // every occurrence merges into one message
 			}
-			if err := s.message(sub, fd.Message(), where); err != nil {
+			if err := s.message(sub, fd.Message(), where, child); err != nil {
 				return err
 			}
 		}

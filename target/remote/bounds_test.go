@@ -81,6 +81,38 @@ func TestAMessageOfEmptyBlocksIsRefusedBeforeDecoding(t *testing.T) {
 	}
 }
 
+// A non-repeated message field sent many times is merged into one message when decoded: 512
+// occurrences of StateCompletion.tree with 4096 blocks each would decode into one tree of 2 Mi
+// blocks, so their blocks are counted together and the message is refused.
+func TestMergedOccurrencesAreCountedTogether(t *testing.T) {
+	block := protowire.AppendBytes(protowire.AppendTag(nil, 2, protowire.BytesType), nil)
+	tree := []byte(strings.Repeat(string(block), 4096))
+	var sc []byte
+	for range 512 {
+		sc = protowire.AppendBytes(protowire.AppendTag(sc, 2, protowire.BytesType), tree)
+	}
+	ev := protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType), sc)
+	two := protowire.AppendBytes(protowire.AppendTag(nil, 2, protowire.BytesType), tree)
+	two = append(two, two...)
+	var decoded pb.Event
+	if err := proto.Unmarshal(protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType), two), &decoded); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(decoded.GetStateCompletion().GetTree().GetBlocks()); n != 8192 {
+		t.Fatalf("proto merges %d blocks from two occurrences, want 8192: the premise of this test is wrong", n)
+	}
+	err := scanMessage(ev, (&pb.Event{}).ProtoReflect().Descriptor(), DefaultBounds)
+	if err == nil || !strings.Contains(err.Error(), "more than 4096 blocks in one tree") {
+		t.Fatalf("512 merged occurrences of a 4096-block tree: got %v, want a refusal", err)
+	}
+	// Occurrences of the event's oneof member merge too.
+	single := protowire.AppendBytes(protowire.AppendTag(nil, 2, protowire.BytesType), tree)
+	one := protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType), single)
+	if err := scanMessage(append(one, one...), (&pb.Event{}).ProtoReflect().Descriptor(), DefaultBounds); err == nil {
+		t.Fatal("two occurrences of state_completion, 4096 blocks each, were accepted")
+	}
+}
+
 // Each repeated field is counted against its bound, wherever it sits in the message, and a
 // message within every bound decodes as proto.Unmarshal would.
 func TestTheWireScanCountsEveryRepeatedField(t *testing.T) {
