@@ -219,6 +219,11 @@ func Parse(data []byte) (*Config, error) {
 		return nil, err
 	}
 	cfg.doc = &doc
+	if cfg.Interpretations.KeepaliveResetFlag == "" {
+		// Left out: the suite's reading, the first value. Written out, "" is refused; left as
+		// "", the configuration could not be written back and read again.
+		cfg.Interpretations.KeepaliveResetFlag = ResetOnMaxRTRestart
+	}
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
