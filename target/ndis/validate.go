@@ -110,7 +110,7 @@ func Validate(root *MiniportOffloadBlockList, kind TreeKind) []Problem {
 		}
 		if d := b.DependentBlockList; d != nil {
 			want := v.Layer.Dependent()
-			got := positionLayer(d, v.Layer, v.Depth+1)
+			got := positionLayer(d, v.Layer, v.Depth+1, nil) // below the root: no search below
 			if want == 0 || (d.Role() != RolePlaceholder && got != want) {
 				add(v.Path, DefectDependentLayer, "%s block has a %s dependent", v.Layer, got)
 			}
