@@ -2,7 +2,6 @@ package suites
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 
@@ -29,15 +28,18 @@ func SelectTarget(cfg *config.Config) (Selected, error) {
 	faults := &faultLog{}
 	switch t.Kind {
 	case config.KindExec:
-		path := t.Exec.Path
-		if !filepath.IsAbs(path) && filepath.Base(path) != path && cfg.Path != "" {
-			path = filepath.Join(filepath.Dir(cfg.Path), path) // a path, not a command name on PATH
+		path, err := cfg.ExecPath() // a bare name on PATH, a path with a slash next to ginkgo.yml
+		if err != nil {
+			return Selected{}, err
 		}
 		start := t.Exec.Start.D()
 		if start == 0 {
 			start = 10 * cfg.Timeouts.Handler.D()
 		}
-		l, err := remote.Exec(remote.ExecConfig{Path: path, Args: t.Exec.Args, StartTimeout: start, CallTimeout: calls, OnFault: faults.add})
+		l, err := remote.Exec(remote.ExecConfig{
+			Path: path, Args: t.Exec.Args, PassEnv: t.Exec.Env, Env: cfg.ExecEnv(), Dir: cfg.ExecDir(),
+			StartTimeout: start, CallTimeout: calls, OnFault: faults.add,
+		})
 		if err != nil {
 			return Selected{}, fmt.Errorf("target.exec: %w", err)
 		}

@@ -8,8 +8,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ndis-chimney/conformance/target"
@@ -30,6 +36,8 @@ type Config struct {
 
 	// Path is where the configuration was read from; set by Load.
 	Path string `yaml:"-"`
+
+	doc *yaml.Node // the document as parsed, for the line of each key
 }
 
 // Target selects the target under test.
@@ -44,10 +52,23 @@ type Target struct {
 }
 
 // Exec configures a target the suite launches. The binary gets the path of a unix socket in
-// a private directory in CHIMNEY_TARGET_SOCKET and must serve the protocol there.
+// a private directory in CHIMNEY_TARGET_SOCKET and must serve the protocol there. It runs as a
+// guest: in its own process group, killed with everything it started at the end of the run,
+// with only the environment named here, in a fresh working directory unless Dir names one.
 type Exec struct {
-	Path string   `yaml:"path,omitempty"` // the binary; relative to ginkgo.yml's directory unless absolute
-	Args []string `yaml:"args,omitempty"`
+	// Path is the binary: an absolute path; a path with a slash, relative to ginkgo.yml's
+	// directory ("./bin/target"); or a bare name without a slash ("node"), looked up on the
+	// suite's PATH as a shell would. See ExecPath.
+	Path string   `yaml:"path,omitempty"`
+	Args []string `yaml:"args,omitempty"` // passed as they are: a relative path in them is relative to Dir
+	// Env names variables of the suite's environment passed through to the target, e.g.
+	// [PATH, HOME]. Nothing else passes: the target sees CHIMNEY_TARGET_SOCKET, these, SetEnv.
+	Env []string `yaml:"env,omitempty"`
+	// SetEnv sets variables for the target.
+	SetEnv map[string]string `yaml:"setEnv,omitempty"`
+	// Dir is the target's working directory, relative to ginkgo.yml's directory unless
+	// absolute. Empty: a fresh private directory, removed at the end of the run.
+	Dir string `yaml:"dir,omitempty"`
 	// Start bounds how long the binary may take to serve; zero means timeouts.handler × 10.
 	Start Duration `yaml:"start,omitempty"`
 }
@@ -175,13 +196,34 @@ func Load(path string) (*Config, error) {
 	return cfg, nil
 }
 
-// Parse reads a configuration from YAML, rejecting unknown keys and bad values.
+// Parse reads a configuration from YAML, rejecting unknown keys, bad values and a second
+// YAML document.
 func Parse(data []byte) (*Config, error) {
 	var cfg Config
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("the configuration is empty")
+		}
 		return nil, err
+	}
+	var second yaml.Node
+	if err := dec.Decode(&second); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("line %d: a second YAML document (after ---): %s holds one; everything after the first is never read", second.Line, FileName)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	cfg.doc = &doc
+	if cfg.Interpretations.KeepaliveResetFlag == "" {
+		// Left out: the suite's reading, the first value. Written out, "" is refused; left as
+		// "", the configuration could not be written back and read again.
+		cfg.Interpretations.KeepaliveResetFlag = ResetOnMaxRTRestart
 	}
 	if err := cfg.check(); err != nil {
 		return nil, err
@@ -191,38 +233,249 @@ func Parse(data []byte) (*Config, error) {
 
 func (c *Config) check() error {
 	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	switch c.Target.Kind {
 	case "":
-		errs = append(errs, fmt.Errorf("target.kind is missing (one of %v)", Kinds))
+		add("target.kind is missing (one of %v)", Kinds)
 	case KindExec:
 		if c.Target.Exec.Path == "" {
-			errs = append(errs, errors.New("target.kind is exec, but target.exec.path names no binary"))
+			add("%s is exec, but target.exec.path names no binary", c.at("target.kind"))
 		}
 	case KindConnect:
 		if c.Target.Connect.Address == "" {
-			errs = append(errs, errors.New("target.kind is connect, but target.connect.address names no endpoint"))
+			add("%s is connect, but target.connect.address names no endpoint", c.at("target.kind"))
 		}
+	}
+	errs = append(errs, c.checkExec()...)
+	if strings.ContainsRune(c.Target.Connect.Address, 0) {
+		add("%s: a NUL byte", c.at("target.connect.address"))
 	}
 	if c.Timeouts.Completion == 0 || c.Timeouts.Handler == 0 || c.Timeouts.Settle == 0 {
-		errs = append(errs, errors.New("timeouts.completion, timeouts.handler and timeouts.settle are all required"))
+		add("timeouts.completion, timeouts.handler and timeouts.settle are all required")
 	}
 	if c.Reports.Dir == "" || c.Reports.JUnit == "" || c.Reports.JSON == "" || c.Reports.Conformance == "" {
-		errs = append(errs, errors.New("reports.dir, reports.junit, reports.json and reports.conformance are all required"))
+		add("reports.dir, reports.junit, reports.json and reports.conformance are all required")
 	}
-	for _, name := range []string{c.Reports.JUnit, c.Reports.JSON, c.Reports.Conformance} {
-		if name != "" && filepath.Base(name) != name {
-			errs = append(errs, fmt.Errorf("reports: %q must be a file name inside reports.dir, not a path", name))
-		}
-	}
+	errs = append(errs, c.checkReports()...)
 	if err := c.Properties.check(); err != nil {
 		errs = append(errs, err)
 	}
 	for _, id := range append(c.Declared.InterfaceVLANIDs, c.Target.Reference.Limits.InterfaceVLANIDs...) {
 		if id > 0xFFF {
-			errs = append(errs, fmt.Errorf("interfaceVLANIDs: %d does not fit the 12-bit VlanId", id))
+			add("interfaceVLANIDs: %d does not fit the 12-bit VlanId", id)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkReports rejects report names that are not plain file names inside reports.dir, or that
+// name the same file twice (compared without case, as on Windows and macOS file systems).
+func (c *Config) checkReports() []error {
+	var errs []error
+	if strings.ContainsRune(c.Reports.Dir, 0) {
+		errs = append(errs, fmt.Errorf("%s: a NUL byte", c.at("reports.dir")))
+	}
+	type file struct{ key, name string }
+	var files []file
+	for _, r := range []struct{ key, name string }{
+		{"reports.junit", c.Reports.JUnit}, {"reports.json", c.Reports.JSON}, {"reports.conformance", c.Reports.Conformance},
+	} {
+		if r.name == "" {
+			continue
+		}
+		if err := plainFileName(r.name); err != nil {
+			errs = append(errs, fmt.Errorf("%s %q %v", c.at(r.key), r.name, err))
+			continue
+		}
+		if r.key == "reports.conformance" {
+			files = append(files, file{r.key, r.name + ".md"}, file{r.key, r.name + ".json"})
+		} else {
+			files = append(files, file{r.key, r.name})
+		}
+	}
+	for i, a := range files {
+		for _, b := range files[i+1:] {
+			if strings.EqualFold(a.name, b.name) {
+				errs = append(errs, fmt.Errorf("%s and %s both name the file %q: two reports would overwrite each other", c.at(a.key), c.at(b.key), b.name))
+			}
+		}
+	}
+	return errs
+}
+
+// plainFileName says what keeps name from being a plain file name on every system.
+func plainFileName(name string) error {
+	switch {
+	case name == "." || name == "..":
+		return errors.New("must be a file name inside reports.dir, not . or ..")
+	case strings.ContainsRune(name, 0):
+		return errors.New("has a NUL byte")
+	case strings.ContainsAny(name, `/\`) || filepath.Base(name) != name:
+		return errors.New("must be a file name inside reports.dir, not a path")
+	}
+	return nil
+}
+
+// checkExec rejects values of target.exec no process could be started with.
+func (c *Config) checkExec() []error {
+	var errs []error
+	e := c.Target.Exec
+	nul := func(key, v string) {
+		if strings.ContainsRune(v, 0) {
+			errs = append(errs, fmt.Errorf("%s: a NUL byte", c.at(key)))
+		}
+	}
+	nul("target.exec.path", e.Path)
+	nul("target.exec.dir", e.Dir)
+	for i, a := range e.Args {
+		nul(fmt.Sprintf("target.exec.args[%d]", i), a)
+	}
+	seen := map[string]string{}
+	name := func(where, n string) {
+		switch {
+		case n == "" || strings.ContainsAny(n, "=\x00"):
+			errs = append(errs, fmt.Errorf("%s %q is not a variable name", where, n))
+		case n == targetSocketVar:
+			errs = append(errs, fmt.Errorf("%s: %s is set by the suite, to the socket it chose", where, n))
+		case seen[n] != "":
+			errs = append(errs, fmt.Errorf("%s: %s is already named by %s", where, n, seen[n]))
+		default:
+			seen[n] = where
+		}
+	}
+	for i, n := range e.Env {
+		name(c.at(fmt.Sprintf("target.exec.env[%d]", i)), n)
+	}
+	for _, k := range slices.Sorted(maps.Keys(e.SetEnv)) {
+		name(c.atSetEnv(k), k)
+		if strings.ContainsRune(e.SetEnv[k], 0) {
+			errs = append(errs, fmt.Errorf("%s: a NUL byte", c.atSetEnv(k)))
+		}
+	}
+	return errs
+}
+
+// targetSocketVar is remote.EnvSocket (not imported: config stays below target/remote).
+const targetSocketVar = "CHIMNEY_TARGET_SOCKET"
+
+// ExecPath resolves target.exec.path: an absolute path is itself; a path with a slash is
+// relative to ginkgo.yml's directory; a bare name (no slash) is looked up on the suite's PATH,
+// as a shell would ("node"). It fails, naming the key and its line, when nothing is there.
+func (c *Config) ExecPath() (string, error) {
+	p := c.Target.Exec.Path
+	where := c.atValue("target.exec.path", p)
+	switch {
+	case filepath.IsAbs(p):
+	case !strings.ContainsAny(p, `/\`):
+		found, err := exec.LookPath(p)
+		if err != nil {
+			return "", fmt.Errorf("%s %q: not found on PATH (a name without a slash is looked up on PATH; write ./%s for a file next to %s): %w", where, p, p, FileName, err)
+		}
+		return found, nil
+	default:
+		p = filepath.Join(c.dir(), p)
+	}
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("%s %q: %w (a path with a slash is relative to the directory of %s)", where, c.Target.Exec.Path, err, FileName)
+	}
+	return p, nil
+}
+
+// ExecDir resolves target.exec.dir against ginkgo.yml's directory; "" stays "" (a fresh
+// private directory).
+func (c *Config) ExecDir() string {
+	d := c.Target.Exec.Dir
+	if d == "" || filepath.IsAbs(d) {
+		return d
+	}
+	return filepath.Join(c.dir(), d)
+}
+
+// ExecEnv returns target.exec.setEnv as KEY=value pairs, sorted by key.
+func (c *Config) ExecEnv() []string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(c.Target.Exec.SetEnv)) {
+		out = append(out, k+"="+c.Target.Exec.SetEnv[k])
+	}
+	return out
+}
+
+// dir is the directory of ginkgo.yml ("." when it was parsed from bytes).
+func (c *Config) dir() string {
+	if c.Path == "" {
+		return "."
+	}
+	return filepath.Dir(c.Path)
+}
+
+// node returns the value node of a dotted key path such as "reports.junit" or
+// "target.exec.args[1]" in the file as parsed, or nil.
+func (c *Config) node(path string) *yaml.Node {
+	n := c.doc
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, part := range strings.Split(path, ".") {
+		key, index, indexed := strings.Cut(strings.TrimSuffix(part, "]"), "[")
+		k := keyNode(n, key)
+		if k == nil {
+			return nil
+		}
+		n = k.next
+		if indexed {
+			i, err := strconv.Atoi(index)
+			if err != nil || n.Kind != yaml.SequenceNode || i < 0 || i >= len(n.Content) {
+				return nil
+			}
+			n = n.Content[i]
+		}
+	}
+	return n
+}
+
+type keyValue struct{ key, next *yaml.Node }
+
+// keyNode finds key in the mapping n: its key node and value node (the last, if repeated).
+func keyNode(n *yaml.Node, key string) *keyValue {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out *keyValue
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			out = &keyValue{n.Content[i], n.Content[i+1]}
+		}
+	}
+	return out
+}
+
+// atSetEnv names the variable k of target.exec.setEnv for an error, with the line where the
+// file names it (a variable name may contain dots, so it is no key path).
+func (c *Config) atSetEnv(k string) string {
+	if kv := keyNode(c.node("target.exec.setEnv"), k); kv != nil {
+		return fmt.Sprintf("line %d: target.exec.setEnv.%s", kv.key.Line, k)
+	}
+	return "target.exec.setEnv." + k
+}
+
+// at names a key for an error: "line N: key" where the file has it, else the key alone.
+func (c *Config) at(path string) string {
+	if n := c.node(path); n != nil {
+		return fmt.Sprintf("line %d: %s", n.Line, path)
+	}
+	return path
+}
+
+// atValue is at, for a value that may have been replaced since the file was read (a
+// command-line flag): the line is given only while the value is the file's.
+func (c *Config) atValue(path, value string) string {
+	if n := c.node(path); n != nil && n.Value == value {
+		return fmt.Sprintf("line %d: %s", n.Line, path)
+	}
+	return path + " (set on the command line)"
 }
 
 // find looks for ginkgo.yml in the working directory and its parents.

@@ -51,6 +51,11 @@ func suiteWallTimes(tb testing.TB) (inProcess, throughExec time.Duration) {
 		return took
 	}
 	inProcess = run("in-process")
-	throughExec = run("through-exec", "-target=exec", "-target-path="+ref)
+	cfg, err := filepath.Abs("../../ginkgo.yml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	// The target runs in a working directory of its own: it is told where ginkgo.yml is.
+	throughExec = run("through-exec", "-target=exec", "-target-path="+ref, "-target-args=-config="+cfg)
 	return inProcess, throughExec
 }

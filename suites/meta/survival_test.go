@@ -89,19 +89,21 @@ func TestTheSuiteSurvivesAMisbehavingTarget(t *testing.T) {
 }
 
 // writeExecConfig writes a ginkgo.yml that launches target with a short start timeout and
-// reports into dir/reports, and returns its path.
+// reports into dir/reports, and returns its path. The target runs in a working directory of
+// its own, so it is told where the file is (-config), and gets MISBEHAVE and MISBEHAVE_REPORT
+// from the suite's environment (nothing else passes).
 func writeExecConfig(t *testing.T, dir, target string) string {
 	t.Helper()
 	data, err := os.ReadFile("../../ginkgo.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg := filepath.Join(dir, "ginkgo.yml")
 	s := strings.Replace(string(data), "  kind: reference\n",
-		fmt.Sprintf("  kind: exec\n  exec:\n    path: %s\n    start: 2s\n", target), 1)
+		fmt.Sprintf("  kind: exec\n  exec:\n    path: %s\n    args: [-config=%s]\n    env: [MISBEHAVE, MISBEHAVE_REPORT]\n    start: 2s\n", target, cfg), 1)
 	if s == string(data) {
 		t.Fatal("ginkgo.yml no longer has 'kind: reference' to replace")
 	}
-	cfg := filepath.Join(dir, "ginkgo.yml")
 	if err := os.WriteFile(cfg, []byte(s), 0o644); err != nil {
 		t.Fatal(err)
 	}

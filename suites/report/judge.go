@@ -216,7 +216,6 @@ func outcome(rule *rules.Rule, fs []finding) (string, string) {
 	return NotRun, "no spec of this rule was in the run"
 }
 
-
 // reasons joins distinct reasons, the first three in full.
 func reasons(list []string) string {
 	if len(list) > 3 {

@@ -22,10 +22,21 @@ type NetBuffer struct {
 // DataLength returns the number of data bytes in the list's NET_BUFFERs.
 func (l *NetBufferList) DataLength() int {
 	n := 0
-	for b := l.FirstNetBuffer; b != nil; b = b.Next {
+	for _, b := range l.NetBuffers() {
 		n += len(b.Data)
 	}
 	return n
+}
+
+// NetBuffers returns the list's NET_BUFFERs, in order, stopping at a cycle.
+func (l *NetBufferList) NetBuffers() []*NetBuffer {
+	var out []*NetBuffer
+	seen := map[*NetBuffer]bool{}
+	for b := l.FirstNetBuffer; b != nil && !seen[b]; b = b.Next {
+		seen[b] = true
+		out = append(out, b)
+	}
+	return out
 }
 
 func (l *NetBufferList) String() string {

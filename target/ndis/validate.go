@@ -27,6 +27,9 @@ const (
 	DefectReachedTwice
 	// DefectAddressFamily: a path's addresses do not match its Ip4/Ip6 type.
 	DefectAddressFamily
+	// DefectTooDeep: DependentBlockList links lead more than MaxDepth levels down; Walk
+	// does not follow them further.
+	DefectTooDeep
 )
 
 var defectNames = map[Defect]string{
@@ -38,6 +41,7 @@ var defectNames = map[Defect]string{
 	DefectLinkerWithoutDependent:     "linker has no dependent block list",
 	DefectReachedTwice:               "block reached twice",
 	DefectAddressFamily:              "path addresses do not match the IP version of Header.Type",
+	DefectTooDeep:                    "dependent block lists nested deeper than MaxDepth",
 }
 
 func (d Defect) String() string {
@@ -75,17 +79,19 @@ func Validate(root *MiniportOffloadBlockList, kind TreeKind) []Problem {
 		out = append(out, Problem{Path: path, Defect: d, Detail: fmt.Sprintf(format, args...)})
 	}
 	all := map[*MiniportOffloadBlockList]int{}
-	var count func(b *MiniportOffloadBlockList)
-	count = func(b *MiniportOffloadBlockList) {
+	var count func(b *MiniportOffloadBlockList, depth int)
+	count = func(b *MiniportOffloadBlockList, depth int) {
 		for ; b != nil; b = b.NextBlock {
 			all[b]++
 			if all[b] > 1 {
 				return
 			}
-			count(b.DependentBlockList)
+			if depth+1 < MaxDepth {
+				count(b.DependentBlockList, depth+1)
+			}
 		}
 	}
-	count(root)
+	count(root, 0)
 	for _, v := range Walk(root) {
 		b := v.Block
 		if all[b] > 1 {
@@ -99,9 +105,12 @@ func Validate(root *MiniportOffloadBlockList, kind TreeKind) []Problem {
 			n.Layer() != 0 && b.Layer() != 0 && n.Layer() != b.Layer() {
 			add(v.Path, DefectNextBlockLayer, "%s block links to a %s block", b.Layer(), n.Layer())
 		}
+		if v.Depth+1 >= MaxDepth && b.DependentBlockList != nil {
+			add(v.Path, DefectTooDeep, "its DependentBlockList is level %d; the walk stops at %d", v.Depth+1, MaxDepth)
+		}
 		if d := b.DependentBlockList; d != nil {
 			want := v.Layer.Dependent()
-			got := positionLayer(d, v.Layer, v.Depth+1)
+			got := positionLayer(d, v.Layer, v.Depth+1, nil) // below the root: no search below
 			if want == 0 || (d.Role() != RolePlaceholder && got != want) {
 				add(v.Path, DefectDependentLayer, "%s block has a %s dependent", v.Layer, got)
 			}

@@ -11,20 +11,29 @@ type Visit struct {
 	Depth  int                       // 0 at the root level
 }
 
+// MaxDepth is how many levels of DependentBlockList links Walk follows. A documented tree
+// has three (neighbor, path, TCP); a deeper one is malformed, and Validate says so
+// (DefectTooDeep). The bound keeps a walk of a hostile chain (a million blocks, each the
+// dependent of the one before) from recursing a million times and building paths whose
+// total length grows with the square of the depth.
+const MaxDepth = 64
+
 // Walk returns every block of the tree rooted at root in depth-first/breadth-next order: a
 // block, then its dependents (recursively), then the blocks after it through NextBlock. This
 // is the order in which a target must offload state (concepts/traversing-a-state-tree.md).
-// A block reached twice (a cycle or shared block) is visited once.
+// A block reached twice (a cycle or shared block) is visited once; dependents more than
+// MaxDepth levels down are not visited.
 func Walk(root *MiniportOffloadBlockList) []Visit {
 	var out []Visit
 	seen := visitedFor(root)
+	below := layerCache{}
 	var level func(first, parent *MiniportOffloadBlockList, parentLayer Layer, prefix string, depth int)
 	level = func(first, parent *MiniportOffloadBlockList, parentLayer Layer, prefix string, depth int) {
 		for i, b := 0, first; b != nil && seen.first(b); i, b = i+1, b.NextBlock {
-			layer := positionLayer(b, parentLayer, depth)
+			layer := positionLayer(b, parentLayer, depth, below)
 			path := fmt.Sprintf("%s%s[%d]", prefix, layerName(layer), i)
 			out = append(out, Visit{Block: b, Parent: parent, Layer: layer, Path: path, Depth: depth})
-			if b.DependentBlockList != nil {
+			if b.DependentBlockList != nil && depth+1 < MaxDepth {
 				level(b.DependentBlockList, b, layer, path+"/", depth+1)
 			}
 		}
@@ -35,13 +44,17 @@ func Walk(root *MiniportOffloadBlockList) []Visit {
 
 // positionLayer is the layer of b: the one its Type names, or for a placeholder (whose Type is
 // not significant) the one its position gives: below its parent's layer, or at the root the
-// layer above its dependents'; only a lone root placeholder falls back on its Type.
-func positionLayer(b *MiniportOffloadBlockList, parentLayer Layer, depth int) Layer {
+// layer above its dependents'; only a lone root placeholder falls back on its Type. below
+// remembers what the search below root placeholders found, for one walk (nil: a fresh one).
+func positionLayer(b *MiniportOffloadBlockList, parentLayer Layer, depth int, below layerCache) Layer {
 	if l := b.Layer(); l != 0 && b.Role() != RolePlaceholder {
 		return l
 	}
 	if depth == 0 {
-		if l := layerFromBelow(b, 0); l != 0 {
+		if below == nil {
+			below = layerCache{}
+		}
+		if l := below.fromBelow(b, 0); l != 0 {
 			return l
 		}
 		if l := b.Layer(); l != 0 {
@@ -55,22 +68,54 @@ func positionLayer(b *MiniportOffloadBlockList, parentLayer Layer, depth int) La
 	return b.Layer()
 }
 
-// layerFromBelow is the layer of a placeholder as its dependents show it: the layer above the
+// layerCache remembers, for one walk, the layer found below each block list: placeholders that
+// share dependents (a malformed tree, or a hostile one) would otherwise have the same lists
+// searched once per way of reaching them, a cost that grows with the fourth power of the
+// tree's size (512 blocks took minutes; the test has the shape).
+type layerCache map[layerKey]Layer
+
+type layerKey struct {
+	b     *MiniportOffloadBlockList
+	depth int
+}
+
+// fromBelow is the layer of a placeholder as its dependents show it: the layer above the
 // first of them whose layer is known. depth bounds the descent on malformed trees.
-func layerFromBelow(b *MiniportOffloadBlockList, depth int) Layer {
+func (c layerCache) fromBelow(b *MiniportOffloadBlockList, depth int) Layer {
 	if depth > 3 {
 		return 0
 	}
-	for d := b.DependentBlockList; d != nil; d = d.NextBlock {
+	return c.chain(b.DependentBlockList, depth)
+}
+
+// chain is fromBelow for the blocks linked from first through NextBlock (the dependents of a
+// block at depth): the layer above the first whose layer is known. It is iterative, and every
+// block it passes gets the same answer, so each block is searched once per depth; a NextBlock
+// cycle ends at the block met again.
+func (c layerCache) chain(first *MiniportOffloadBlockList, depth int) Layer {
+	var passed []*MiniportOffloadBlockList
+	result := Layer(0)
+	for d := first; d != nil; d = d.NextBlock {
+		k := layerKey{d, depth}
+		if l, ok := c[k]; ok { // known, or being searched: a cycle
+			result = l
+			break
+		}
+		c[k] = 0
+		passed = append(passed, d)
 		l := d.Layer()
 		if d.Role() == RolePlaceholder {
-			l = layerFromBelow(d, depth+1)
+			l = c.fromBelow(d, depth+1)
 		}
 		if up := l.Above(); up != 0 {
-			return up
+			result = up
+			break
 		}
 	}
-	return 0
+	for _, d := range passed {
+		c[layerKey{d, depth}] = result
+	}
+	return result
 }
 
 func layerName(l Layer) string {

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/ndis-chimney/conformance/target"
 	"github.com/ndis-chimney/conformance/target/ndis"
@@ -37,10 +38,13 @@ func (o ClientOptions) orDefault() ClientOptions {
 	return o
 }
 
-// DialOptions returns the gRPC dial options that bound messages as o.Bounds say.
+// DialOptions returns the gRPC dial options that bound messages as o.Bounds say: gRPC's own
+// message size limits, and a codec that checks the other bounds on the wire bytes before
+// decoding.
 func (o ClientOptions) DialOptions() []grpc.DialOption {
 	b := o.Bounds.orDefault()
-	return []grpc.DialOption{grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(b.MaxMessageBytes), grpc.MaxCallSendMsgSize(b.MaxMessageBytes))}
+	return []grpc.DialOption{grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(b.MaxMessageBytes), grpc.MaxCallSendMsgSize(b.MaxMessageBytes),
+		grpc.ForceCodecV2(newCodec(b)))}
 }
 
 // Client is a target.Target served by another process over the OffloadTarget protocol: one
@@ -57,13 +61,21 @@ type Client struct {
 	treeIDs   map[*ndis.MiniportOffloadBlockList]uint64
 	lastTree  uint64
 	lists     *listTable
-	inFlight  map[uint64]chan struct{}
-	delivered map[uint64]int // per tree_id: during-call completions delivered to the host
-	progress  chan struct{}  // closed and replaced when delivered grows
+	calls     map[uint64]*pendingCall // by call_id: handler calls that have not returned to the suite
+	inFlight  map[uint64]*pendingCall // by tree_id: the latest of them for each tree
+	lastCall  uint64
 	fault     error
 	closing   bool
 	cancel    context.CancelFunc
 	eventDone chan struct{}
+}
+
+// pendingCall is a handler call the client has sent and not yet returned from.
+type pendingCall struct {
+	id, tree uint64
+	marked   bool          // its CallReturned has been read from Events
+	returned chan struct{} // closed when its CallReturned is read
+	replied  chan struct{} // closed when the call returns to the suite
 }
 
 var _ target.Target = (*Client)(nil)
@@ -76,6 +88,11 @@ func NewClient(conn grpc.ClientConnInterface, opts ClientOptions) *Client {
 
 // ErrFault wraps the fault that makes a client's handler calls fail.
 var ErrFault = errors.New("remote target faulted")
+
+// ProtocolRevision is the revision of ndischimney.v1 this package implements, on both sides:
+// 1 = v1.1, in which the server puts a CallReturned on Events when a handler returns and the
+// client judges from that order whether a completion was made during the call.
+const ProtocolRevision = 1
 
 func (c *Client) reportFault(err error) {
 	c.mu.Lock()
@@ -105,7 +122,7 @@ func (c *Client) Open(host target.Host) (target.Info, error) {
 	c.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), c.opts.CallTimeout)
 	defer cancel()
-	resp, err := c.rpc.Open(ctx, &pb.OpenRequest{})
+	resp, err := c.rpc.Open(ctx, &pb.OpenRequest{ProtocolRevision: ProtocolRevision})
 	if err != nil {
 		return target.Info{}, fmt.Errorf("remote target: Open: %w", err)
 	}
@@ -115,6 +132,11 @@ func (c *Client) Open(host target.Host) (target.Info, error) {
 	}
 	if err != nil {
 		return target.Info{}, fmt.Errorf("remote target: Open: malformed response: %w", err)
+	}
+	if r := resp.GetProtocolRevision(); r < ProtocolRevision {
+		c.closeSession(resp.SessionId)
+		return target.Info{}, fmt.Errorf("remote target: Open: the target serves ndischimney.v1 revision %d; the suite needs revision %d or later, "+
+			"in which the server puts a CallReturned on Events when a handler returns (docs/protocol.md, Versioning)", r, ProtocolRevision)
 	}
 	sctx, scancel := context.WithCancel(context.Background())
 	stream, err := c.rpc.Events(sctx, &pb.EventsRequest{SessionId: resp.SessionId})
@@ -126,8 +148,7 @@ func (c *Client) Open(host target.Host) (target.Info, error) {
 	c.mu.Lock()
 	c.session, c.host, c.cancel = resp.SessionId, host, scancel
 	c.trees, c.treeIDs = map[uint64]*blockTable{}, map[*ndis.MiniportOffloadBlockList]uint64{}
-	c.lists, c.inFlight = newListTable(true), map[uint64]chan struct{}{}
-	c.delivered, c.progress = map[uint64]int{}, make(chan struct{})
+	c.lists, c.calls, c.inFlight = newListTable(true), map[uint64]*pendingCall{}, map[uint64]*pendingCall{}
 	c.eventDone = make(chan struct{})
 	c.mu.Unlock()
 	go c.receive(stream, c.eventDone)
@@ -169,6 +190,7 @@ func (c *Client) Close() error {
 
 func (c *Client) receive(stream grpc.ServerStreamingClient[pb.Event], done chan struct{}) {
 	defer close(done)
+	events, size := 0, int64(0)
 	for {
 		ev, err := stream.Recv()
 		if err != nil {
@@ -184,11 +206,24 @@ func (c *Client) receive(stream grpc.ServerStreamingClient[pb.Event], done chan 
 			c.reportFault(fmt.Errorf("event stream: %w", err))
 			return
 		}
+		events, size = events+1, size+int64(proto.Size(ev))
+		if events > c.opts.Bounds.MaxEvents || size > c.opts.Bounds.MaxEventBytes {
+			// A flood: stop reading, so that it costs no more memory, and say so.
+			c.reportFault(fmt.Errorf("event stream closed: the target sent %d events (%d bytes) in one session, more than the bound of %d events or %d bytes (a completion flood)",
+				events, size, c.opts.Bounds.MaxEvents, c.opts.Bounds.MaxEventBytes))
+			c.mu.Lock()
+			cancel := c.cancel
+			c.mu.Unlock()
+			cancel()
+			return
+		}
 		switch k := ev.GetKind().(type) {
 		case *pb.Event_StateCompletion:
 			c.stateCompletion(k.StateCompletion)
 		case *pb.Event_SendCompletion:
 			c.sendCompletion(k.SendCompletion)
+		case *pb.Event_CallReturned:
+			c.callReturned(k.CallReturned.GetCallId())
 		default:
 			c.reportFault(fmt.Errorf("malformed event: unknown kind %T", k))
 		}
@@ -211,43 +246,68 @@ func (c *Client) stateCompletion(m *pb.StateCompletion) {
 	if bt == nil {
 		bt = newBlockTable() // a tree never handed over: forwarded as a fresh tree
 	}
-	root := applyTree(bt, c.lists, m.Tree)
-	wait := c.inFlight[id]
-	c.mu.Unlock()
-	if wait != nil && !m.DuringCall {
-		// The target completed after its handler returned; deliver after the call's reply,
-		// as in process, so that the reply overtaken by the event does not look like a
-		// completion from inside the handler.
-		select {
-		case <-wait:
-		case <-time.After(c.opts.CallTimeout):
-		}
-	}
-	complete(root)
-	if m.DuringCall {
-		c.mu.Lock()
-		c.delivered[id]++
-		close(c.progress)
-		c.progress = make(chan struct{})
+	if err := checkLinks(m.Tree, bt, c.lists, c.opts.Bounds); err != nil {
 		c.mu.Unlock()
+		c.reportFault(fmt.Errorf("malformed %v completion: %w", m.GetOperation(), err))
+		return
+	}
+	root := applyTree(bt, c.lists, m.Tree)
+	returnedFirst := c.returnedCallsLocked()
+	c.mu.Unlock()
+	c.awaitReturns(returnedFirst)
+	// Delivered now. When its tree's call is still pending, with no CallReturned read yet,
+	// the call returns only after this delivery, as a handler that completes synchronously
+	// does in process: the harness sees a completion made during the call. The target's
+	// during_call flag (revision 0) is not consulted.
+	complete(root)
+}
+
+// callReturned marks the call whose handler the server says has returned.
+func (c *Client) callReturned(id uint64) {
+	c.mu.Lock()
+	pc, last := c.calls[id], c.lastCall
+	var err error
+	switch {
+	case pc == nil && (id == 0 || id > last):
+		err = fmt.Errorf("malformed call_returned: call %d was never made", id)
+	case pc == nil:
+		// The call has already ended (it failed or timed out); nothing waits for it.
+	case pc.marked:
+		err = fmt.Errorf("malformed call_returned: a second one for call %d", id)
+	default:
+		pc.marked = true
+		close(pc.returned)
+	}
+	c.mu.Unlock()
+	if err != nil {
+		c.reportFault(err)
 	}
 }
 
-// awaitDelivered waits (at most CallTimeout) until n during-call completions of the tree
-// have been delivered, so that a handler that completed synchronously returns, as in
-// process, only after the host's completion returned.
-func (c *Client) awaitDelivered(id uint64, n int) {
+// returnedCallsLocked lists the pending calls whose CallReturned has been read: their
+// handlers returned before the event now being read was made, so the event is delivered
+// only after they have returned to the suite, as it would be in process. c.mu is held.
+func (c *Client) returnedCallsLocked() []chan struct{} {
+	var out []chan struct{}
+	for _, pc := range c.calls {
+		if pc.marked {
+			out = append(out, pc.replied)
+		}
+	}
+	return out
+}
+
+// awaitReturns waits, at most CallTimeout in all, for the calls to return to the suite. Each
+// is only waiting for its Call reply, which the RPC deadline bounds.
+func (c *Client) awaitReturns(replied []chan struct{}) {
+	if len(replied) == 0 {
+		return
+	}
 	deadline := time.NewTimer(c.opts.CallTimeout)
 	defer deadline.Stop()
-	for {
-		c.mu.Lock()
-		done, progress := c.delivered[id] >= n, c.progress
-		c.mu.Unlock()
-		if done {
-			return
-		}
+	for _, ch := range replied {
 		select {
-		case <-progress:
+		case <-ch:
 		case <-deadline.C:
 			return
 		}
@@ -260,6 +320,7 @@ func (c *Client) sendCompletion(m *pb.SendCompletion) {
 		return
 	}
 	c.mu.Lock()
+	returnedFirst := c.returnedCallsLocked()
 	var first, prev *ndis.NetBufferList
 	for _, lm := range m.Lists {
 		l := applyList(c.lists, lm)
@@ -274,6 +335,7 @@ func (c *Client) sendCompletion(m *pb.SendCompletion) {
 		prev.Next = nil
 	}
 	c.mu.Unlock()
+	c.awaitReturns(returnedFirst)
 	c.host.NdisTcpOffloadSendComplete(first)
 }
 
@@ -329,25 +391,40 @@ func (c *Client) call(o pb.Operation, tree *ndis.MiniportOffloadBlockList) error
 		c.mu.Unlock()
 		return fmt.Errorf("remote target: %s: %w", name, err)
 	}
-	replied := make(chan struct{})
-	c.inFlight[id] = replied
-	session, deliveredBefore := c.session, c.delivered[id]
+	c.lastCall++
+	pc := &pendingCall{id: c.lastCall, tree: id, returned: make(chan struct{}), replied: make(chan struct{})}
+	c.calls[pc.id], c.inFlight[id] = pc, pc
+	session, events := c.session, c.eventDone
 	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.calls, pc.id)
+		if c.inFlight[id] == pc {
+			delete(c.inFlight, id)
+		}
+		c.mu.Unlock()
+		close(pc.replied)
+	}()
 
 	ctx, cancel := context.WithTimeout(context.Background(), c.opts.CallTimeout)
-	resp, err := c.rpc.Call(ctx, &pb.CallRequest{SessionId: session, Operation: o, Tree: m})
+	resp, err := c.rpc.Call(ctx, &pb.CallRequest{SessionId: session, Operation: o, Tree: m, CallId: pc.id})
 	cancel()
-	c.mu.Lock()
-	if c.inFlight[id] == replied {
-		delete(c.inFlight, id)
-	}
-	c.mu.Unlock()
-	close(replied)
 	if err != nil {
 		return fmt.Errorf("remote target: %s: %w", name, err)
 	}
-	if n := resp.GetCompletionsDuringCall(); n > 0 {
-		c.awaitDelivered(id, deliveredBefore+int(n))
+	// The reply and the CallReturned travel on different streams; the handler has returned,
+	// for the suite, once the CallReturned has been read, and with it every event the server
+	// sent before it (completions made during the call are delivered by then).
+	wait := time.NewTimer(c.opts.CallTimeout)
+	defer wait.Stop()
+	select {
+	case <-pc.returned:
+	case <-events:
+		return fmt.Errorf("remote target: %s: the event stream ended before the call's CallReturned", name)
+	case <-wait.C:
+		err := fmt.Errorf("the server answered call %d (%s) but put no CallReturned on Events within %s", pc.id, name, c.opts.CallTimeout)
+		c.reportFault(err)
+		return fmt.Errorf("remote target: %s: %w", name, err)
 	}
 	if resp.GetError() != "" {
 		return fmt.Errorf("remote target: %s: %s", name, resp.GetError())

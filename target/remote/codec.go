@@ -10,34 +10,6 @@ import (
 	"github.com/ndis-chimney/conformance/target/remote/pb"
 )
 
-// Bounds limit what one side accepts from the other, so that a broken or hostile peer costs
-// an error, not the suite's memory.
-type Bounds struct {
-	MaxMessageBytes  int // one gRPC message; default 16 MiB
-	MaxBlocks        int // blocks in one tree; default 4096
-	MaxLists         int // NET_BUFFER_LISTs in one tree or send completion; default 4096
-	MaxNetBufferData int // bytes in one NET_BUFFER; default 1 MiB
-}
-
-// DefaultBounds are the bounds used where none are given.
-var DefaultBounds = Bounds{MaxMessageBytes: 16 << 20, MaxBlocks: 4096, MaxLists: 4096, MaxNetBufferData: 1 << 20}
-
-func (b Bounds) orDefault() Bounds {
-	if b.MaxMessageBytes <= 0 {
-		b.MaxMessageBytes = DefaultBounds.MaxMessageBytes
-	}
-	if b.MaxBlocks <= 0 {
-		b.MaxBlocks = DefaultBounds.MaxBlocks
-	}
-	if b.MaxLists <= 0 {
-		b.MaxLists = DefaultBounds.MaxLists
-	}
-	if b.MaxNetBufferData <= 0 {
-		b.MaxNetBufferData = DefaultBounds.MaxNetBufferData
-	}
-	return b
-}
-
 // serverListIDBase is the first bit of the NET_BUFFER_LIST ids a server assigns to lists its
 // target created; the client assigns ids below it.
 const (
@@ -131,21 +103,20 @@ func (t *listTable) lookup(id uint64) *ndis.NetBufferList {
 // encodeTree renders the tree rooted at root, naming blocks and lists through the tables.
 func encodeTree(bt *blockTable, lt *listTable, treeID uint64, root *ndis.MiniportOffloadBlockList, bounds Bounds) (*pb.Tree, error) {
 	visits := ndis.Walk(root)
-	if len(visits) > bounds.MaxBlocks {
-		return nil, fmt.Errorf("tree has %d blocks, more than the bound of %d", len(visits), bounds.MaxBlocks)
+	if err := checkBlockCount(len(visits), bounds); err != nil {
+		return nil, err
 	}
 	for _, v := range visits {
 		bt.idOf(v.Block)
 	}
 	var lists []*pb.Nbl
 	seen := map[*ndis.NetBufferList]bool{}
+	var data dataCount
 	addChain := func(first *ndis.NetBufferList) uint64 {
-		for l := first; l != nil && !seen[l]; l = l.Next {
+		for l := first; l != nil && !seen[l] && len(lists) <= bounds.MaxLists; l = l.Next {
 			seen[l] = true
 			m := &pb.Nbl{Id: lt.idOf(l), Status: uint32(l.Status), NextId: lt.idOf(l.Next)}
-			for nb := l.FirstNetBuffer; nb != nil; nb = nb.Next {
-				m.NetBuffers = append(m.NetBuffers, bytes.Clone(nb.Data))
-			}
+			m.NetBuffers = data.add(l, bounds)
 			lists = append(lists, m)
 		}
 		return lt.idOf(first)
@@ -177,10 +148,44 @@ func encodeTree(bt *blockTable, lt *listTable, treeID uint64, root *ndis.Minipor
 		out.Blocks = append(out.Blocks, m)
 	}
 	if len(lists) > bounds.MaxLists {
-		return nil, fmt.Errorf("tree refers to %d NET_BUFFER_LISTs, more than the bound of %d", len(lists), bounds.MaxLists)
+		return nil, fmt.Errorf("tree refers to more than %d NET_BUFFER_LISTs, the bound", bounds.MaxLists)
+	}
+	if data.err != nil {
+		return nil, data.err
 	}
 	out.Lists = lists
+	if err := checkLinks(out, nil, nil, bounds); err != nil {
+		return nil, fmt.Errorf("the protocol cannot carry this tree: %w", err)
+	}
 	return out, nil
+}
+
+// dataCount copies the data of NET_BUFFERs into a message, keeping to the bounds of one
+// message; the first bound exceeded is kept in err.
+type dataCount struct {
+	buffers, bytes int
+	err            error
+}
+
+func (d *dataCount) add(l *ndis.NetBufferList, bounds Bounds) [][]byte {
+	var out [][]byte
+	for _, nb := range l.NetBuffers() { // stops at a NET_BUFFER cycle
+		d.buffers++
+		d.bytes += len(nb.Data)
+		switch {
+		case d.err != nil:
+			return out
+		case len(nb.Data) > bounds.MaxNetBufferData:
+			d.err = fmt.Errorf("list %s: a NET_BUFFER of %d bytes, more than the bound of %d", l, len(nb.Data), bounds.MaxNetBufferData)
+		case d.buffers > bounds.MaxNetBuffers:
+			d.err = fmt.Errorf("more than %d NET_BUFFERs in one message, the bound", bounds.MaxNetBuffers)
+		case d.bytes > bounds.MaxDataBytes:
+			d.err = fmt.Errorf("more than %d bytes of NET_BUFFER data in one message, the bound", bounds.MaxDataBytes)
+		default:
+			out = append(out, bytes.Clone(nb.Data))
+		}
+	}
+	return out
 }
 
 func stateHeader(h ndis.OffloadStateHeader) *pb.OffloadStateHeader {
@@ -246,8 +251,8 @@ func checkTree(m *pb.Tree, bounds Bounds) error {
 	if m == nil {
 		return fmt.Errorf("tree missing")
 	}
-	if len(m.Blocks) > bounds.MaxBlocks {
-		return fmt.Errorf("tree has %d blocks, more than the bound of %d", len(m.Blocks), bounds.MaxBlocks)
+	if err := checkBlockCount(len(m.Blocks), bounds); err != nil {
+		return err
 	}
 	if err := checkLists(m.Lists, bounds, true); err != nil {
 		return err

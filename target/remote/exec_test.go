@@ -46,9 +46,12 @@ func initiate(t *testing.T, tgt target.Target, host recorder) {
 
 func TestExecRunsTheReferenceTargetAndRestartsItAfterAKill(t *testing.T) {
 	bin := buildReferenceTarget(t)
-	// No -config: the binary runs in the suite's working directory and finds the nearest
-	// ginkgo.yml, the repository's.
-	l, err := remote.Exec(remote.ExecConfig{Path: bin, StartTimeout: 10 * time.Second, CallTimeout: 5 * time.Second})
+	// The binary runs in its own working directory: it is told where ginkgo.yml is.
+	cfg, err := filepath.Abs("../../ginkgo.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := remote.Exec(remote.ExecConfig{Path: bin, Args: []string{"-config=" + cfg}, StartTimeout: 10 * time.Second, CallTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +95,7 @@ type malformedServer struct {
 }
 
 func (malformedServer) Open(context.Context, *pb.OpenRequest) (*pb.OpenResponse, error) {
-	return &pb.OpenResponse{SessionId: 1, Info: &pb.Info{}}, nil
+	return &pb.OpenResponse{SessionId: 1, Info: &pb.Info{}, ProtocolRevision: remote.ProtocolRevision}, nil
 }
 
 func (malformedServer) Events(_ *pb.EventsRequest, s grpc.ServerStreamingServer[pb.Event]) error {

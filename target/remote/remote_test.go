@@ -70,7 +70,7 @@ func (r recorder) none(t *testing.T, d time.Duration) {
 }
 
 // socketDir returns a short private directory (unix socket paths are limited to ~108 bytes).
-func socketDir(t *testing.T) string {
+func socketDir(t testing.TB) string {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "rt")
 	if err != nil {
@@ -81,7 +81,7 @@ func socketDir(t *testing.T) string {
 }
 
 // serve serves targets made by newTarget on a unix socket and returns a factory of clients.
-func serve(t *testing.T, newTarget func() (target.Target, error), opts remote.ClientOptions) (*remote.Server, func() (target.Target, error)) {
+func serve(t testing.TB, newTarget func() (target.Target, error), opts remote.ClientOptions) (*remote.Server, func() (target.Target, error)) {
 	t.Helper()
 	sock := filepath.Join(socketDir(t), "t.sock")
 	lis, err := net.Listen("unix", sock)

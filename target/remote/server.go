@@ -46,7 +46,8 @@ type Server struct {
 // (zero fields take DefaultBounds).
 func NewServer(newTarget func() (target.Target, error), bounds Bounds) *Server {
 	s := &Server{newTarget: newTarget, bounds: bounds.orDefault(), sessions: map[uint64]*session{}}
-	s.grpc = grpc.NewServer(grpc.MaxRecvMsgSize(s.bounds.MaxMessageBytes), grpc.MaxSendMsgSize(s.bounds.MaxMessageBytes))
+	s.grpc = grpc.NewServer(grpc.MaxRecvMsgSize(s.bounds.MaxMessageBytes), grpc.MaxSendMsgSize(s.bounds.MaxMessageBytes),
+		grpc.ForceServerCodecV2(newCodec(s.bounds)))
 	pb.RegisterOffloadTargetServer(s.grpc, s)
 	return s
 }
@@ -87,7 +88,7 @@ func (s *Server) session(id uint64) (*session, error) {
 }
 
 // Open makes and opens a new target.
-func (s *Server) Open(ctx context.Context, _ *pb.OpenRequest) (*pb.OpenResponse, error) {
+func (s *Server) Open(ctx context.Context, req *pb.OpenRequest) (*pb.OpenResponse, error) {
 	t, err := s.newTarget()
 	if err != nil {
 		return nil, status.Errorf(codes.Unavailable, "making a target: %v", err)
@@ -95,7 +96,7 @@ func (s *Server) Open(ctx context.Context, _ *pb.OpenRequest) (*pb.OpenResponse,
 	s.mu.Lock()
 	s.lastID++
 	ss := &session{
-		id: s.lastID, target: t, bounds: s.bounds,
+		id: s.lastID, target: t, bounds: s.bounds, revision: req.GetProtocolRevision(),
 		trees: map[uint64]*blockTable{}, treeIDs: map[*ndis.MiniportOffloadBlockList]uint64{},
 		lists: newListTable(false), inCall: map[*ndis.MiniportOffloadBlockList]int{}, returned: map[*ndis.MiniportOffloadBlockList]chan struct{}{}, during: map[*ndis.MiniportOffloadBlockList]int{}, signal: make(chan struct{}, 1),
 	}
@@ -108,7 +109,7 @@ func (s *Server) Open(ctx context.Context, _ *pb.OpenRequest) (*pb.OpenResponse,
 		s.mu.Unlock()
 		return nil, status.Errorf(codes.FailedPrecondition, "opening the target: %v", err)
 	}
-	return &pb.OpenResponse{SessionId: ss.id, Info: infoToPB(info)}, nil
+	return &pb.OpenResponse{SessionId: ss.id, Info: infoToPB(info), ProtocolRevision: ProtocolRevision}, nil
 }
 
 // Events sends the session's events until it is closed and drained.
@@ -178,11 +179,18 @@ func (s *Server) Call(ctx context.Context, req *pb.CallRequest) (*pb.CallRespons
 	if req.GetTree().GetTreeId() == 0 {
 		return nil, status.Error(codes.InvalidArgument, "tree_id is zero")
 	}
+	if ss.revision >= 1 && req.GetCallId() == 0 {
+		return nil, status.Error(codes.InvalidArgument, "call_id is zero")
+	}
 	if err := checkTree(req.GetTree(), ss.bounds); err != nil {
 		return nil, status.Errorf(codes.InvalidArgument, "malformed tree: %v", err)
 	}
 	ss.mu.Lock()
 	bt := ss.trees[req.Tree.TreeId]
+	if err := checkLinks(req.Tree, bt, ss.lists, ss.bounds); err != nil {
+		ss.mu.Unlock()
+		return nil, status.Errorf(codes.InvalidArgument, "malformed tree: %v", err)
+	}
 	if bt == nil {
 		bt = newBlockTable()
 		ss.trees[req.Tree.TreeId] = bt
@@ -201,8 +209,14 @@ func (s *Server) Call(ctx context.Context, req *pb.CallRequest) (*pb.CallRespons
 		close(ss.returned[root])
 		delete(ss.returned, root)
 	}
-	resp := &pb.CallResponse{CompletionsDuringCall: uint32(ss.during[root] - before)}
+	if ss.revision >= 1 {
+		// Under ss.mu, with returned closed: a completion held in completeLocked until the
+		// handler returned is queued after this, so the client hears of it as made later.
+		ss.push(&pb.Event{Kind: &pb.Event_CallReturned{CallReturned: &pb.CallReturned{CallId: req.CallId}}})
+	}
+	resp := &pb.CallResponse{CompletionsDuringCall: uint32(ss.during[root] - before)} // for revision 0 clients
 	ss.mu.Unlock()
+	ss.wake()
 	if herr != nil {
 		resp.Error = herr.Error()
 	}
@@ -251,9 +265,10 @@ func handlerFor(t target.Target, o pb.Operation) func(*ndis.MiniportOffloadBlock
 
 // session is one target instance and the Host it completes through.
 type session struct {
-	id     uint64
-	target target.Target
-	bounds Bounds
+	id       uint64
+	target   target.Target
+	bounds   Bounds
+	revision uint32 // the client's protocol revision
 
 	mu        sync.Mutex
 	trees     map[uint64]*blockTable                    // by tree_id
@@ -309,8 +324,10 @@ func (ss *session) complete(o pb.Operation, tree *ndis.MiniportOffloadBlockList)
 
 // insideWait is how long a completion that arrives while its tree's handler call is still in
 // progress is held, waiting for the handler to return. A handler that returns meanwhile did
-// not depend on the completion (the two raced on different threads); one that does not
-// completed from inside the call. The suite's harness decides the same way in process.
+// not depend on the completion (the two raced on different threads): the completion is sent
+// after the call's CallReturned, so the client hears of it as made after the return. One that
+// does not return completed from inside the call, and is sent before. The suite's harness
+// decides the same way in process.
 const insideWait = 500 * time.Millisecond
 
 // completeLocked encodes tree as handed back and queues it; it holds ss.mu, which it may
@@ -380,12 +397,14 @@ func (ss *session) NdisTcpOffloadSendComplete(chain *ndis.NetBufferList) {
 		return
 	}
 	m := &pb.SendCompletion{}
+	var data dataCount
 	for _, l := range lists {
-		nbl := &pb.Nbl{Id: ss.lists.idOf(l), Status: uint32(l.Status)}
-		for nb := l.FirstNetBuffer; nb != nil; nb = nb.Next {
-			nbl.NetBuffers = append(nbl.NetBuffers, append([]byte(nil), nb.Data...))
-		}
+		nbl := &pb.Nbl{Id: ss.lists.idOf(l), Status: uint32(l.Status), NetBuffers: data.add(l, ss.bounds)}
 		m.Lists = append(m.Lists, nbl)
+	}
+	if data.err != nil {
+		ss.fault = errors.Join(ss.fault, fmt.Errorf("send completion: %w", data.err))
+		return
 	}
 	ss.push(&pb.Event{Kind: &pb.Event_SendCompletion{SendCompletion: m}})
 }

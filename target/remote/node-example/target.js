@@ -12,7 +12,9 @@
 //     implemented: they complete every block with NDIS_STATUS_FAILURE.
 //
 // Every Call returns at once; the completion follows later (setImmediate) on the session's
-// Events stream, carrying the whole tree. Members the target has no business writing are sent
+// Events stream, carrying the whole tree. Before answering a Call, the target puts a
+// call_returned event for it on the Events stream (protocol revision 1): the suite judges a
+// completion sent before that marker as made during the handler call. Members the target has no business writing are sent
 // back exactly as received: the tree object received is the tree object sent back.
 //
 // Environment: CHIMNEY_TARGET_SOCKET is the unix socket path to listen on (required);
@@ -73,9 +75,13 @@ const DELEGATED_FIELD = { neighbor: 'neighbor_delegated', path: 'path_delegated'
 // Sessions. Each Open creates one: its offloaded objects, its Events stream and the events
 // produced before the suite opened that stream.
 
+// The revision of ndischimney.v1 this target implements (1 = v1.1: call_returned markers).
+const PROTOCOL_REVISION = 1;
+
 class Session {
-  constructor(id) {
+  constructor(id, revision) {
     this.id = id;
+    this.revision = revision; // the suite's protocol revision, from OpenRequest
     this.stream = null; // the Events server stream, once the suite opens it
     this.backlog = []; // events to send when the stream opens
     this.objects = new Map(); // context (decimal string) -> offloaded object
@@ -101,7 +107,13 @@ class Session {
   }
 
   complete(operation, tree) {
-    this.emit({ state_completion: { operation, tree, during_call: false } });
+    this.emit({ state_completion: { operation, tree } });
+  }
+
+  // returned tells the suite, on the Events stream, that the handler of call callId has
+  // returned: it must come before the Call's answer and before the call's completion.
+  returned(callId) {
+    if (this.revision >= 1) this.emit({ call_returned: { call_id: callId } });
   }
 }
 
@@ -337,11 +349,12 @@ function sessionOf(req, callback) {
 const service = {
   Open(call, callback) {
     nextSession += 1n;
-    const s = new Session(nextSession.toString());
+    const s = new Session(nextSession.toString(), Number(call.request.protocol_revision || 0));
     sessions.set(s.id, s);
     const limit = (v) => ({ value: v, declared: true });
     callback(null, {
       session_id: s.id,
+      protocol_revision: PROTOCOL_REVISION,
       info: {
         name: 'node-example',
         vendor: 'ndis-chimney conformance project',
@@ -386,6 +399,7 @@ const service = {
     }
     const tree = req.tree || { blocks: [] };
     // The handler returns at once; the work and the completion come later, exactly once.
+    s.returned(req.call_id);
     callback(null, { error: '' });
     setImmediate(() => {
       handler(s, tree);

@@ -8,15 +8,29 @@
 //	malformed   answers every session with an event naming a block its tree does not carry
 //	fault:NAME  serves the reference wrapped in fault NAME of suites/faults (a second
 //	            completion, a completion of a tree never handed over, ...)
+//	fork        serves the reference after starting a child (itself, sleeping for an hour)
+//	            that would outlive it
+//	self-linked completes every call with a tree whose block links to itself
+//	cyclic      completes every call with a tree whose blocks link in a cycle
+//	amplify     completes every call with a 4 MiB message of two million empty blocks
+//	flood       answers every call with 100000 completions
+//
+// It reads ginkgo.yml from -config (it runs in a working directory of its own) and, when
+// MISBEHAVE_REPORT names a file, writes there (JSON) its process ID, its child's, its working
+// directory and its socket path, so a test can check that none outlives the run.
 package main
 
 import (
 	"context"
+	"encoding/json"
+	"flag"
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/ndis-chimney/conformance/reference"
 	"github.com/ndis-chimney/conformance/suites/config"
@@ -29,13 +43,24 @@ import (
 )
 
 func main() {
-	cfg, err := config.Load("")
+	if len(os.Args) > 1 && os.Args[1] == "child" {
+		time.Sleep(time.Hour) // the child of mode fork
+		return
+	}
+	path := flag.String("config", "", "ginkgo.yml (default: the nearest one above the working directory)")
+	flag.Parse()
+	mode := os.Getenv("MISBEHAVE")
+	child := 0
+	if mode == "fork" {
+		child = startChild()
+	}
+	report(child)
+	cfg, err := config.Load(*path)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "misbehaving-target:", err)
 		os.Exit(2)
 	}
 	rc := cfg.ReferenceConfig()
-	mode := os.Getenv("MISBEHAVE")
 	fmt.Fprintf(os.Stderr, "misbehaving-target: mode %q\n", mode)
 	switch mode {
 	case "slow-start":
@@ -45,6 +70,9 @@ func main() {
 		return
 	case "malformed":
 		serveMalformed(os.Getenv(remote.EnvSocket))
+		return
+	case "self-linked", "cyclic", "amplify", "flood":
+		serveHostile(os.Getenv(remote.EnvSocket), mode)
 		return
 	}
 	wrap := func(t target.Target) target.Target { return t }
@@ -119,7 +147,7 @@ type malformed struct {
 }
 
 func (malformed) Open(context.Context, *pb.OpenRequest) (*pb.OpenResponse, error) {
-	return &pb.OpenResponse{SessionId: 1, Info: &pb.Info{Name: "malformed"}}, nil
+	return &pb.OpenResponse{SessionId: 1, Info: &pb.Info{Name: "malformed"}, ProtocolRevision: remote.ProtocolRevision}, nil
 }
 
 func (malformed) Events(_ *pb.EventsRequest, s grpc.ServerStreamingServer[pb.Event]) error {
@@ -137,4 +165,34 @@ func (malformed) Call(context.Context, *pb.CallRequest) (*pb.CallResponse, error
 
 func (malformed) Close(context.Context, *pb.CloseRequest) (*pb.CloseResponse, error) {
 	return &pb.CloseResponse{}, nil
+}
+
+// startChild starts this binary again as a child that sleeps for an hour, sharing the target's
+// output, and returns its process ID.
+func startChild() int {
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "misbehaving-target:", err)
+		os.Exit(1)
+	}
+	c := exec.Command(self, "child")
+	c.Stdout, c.Stderr = os.Stdout, os.Stderr
+	if err := c.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "misbehaving-target:", err)
+		os.Exit(1)
+	}
+	return c.Process.Pid
+}
+
+// report writes what a test needs to check that nothing outlives the run, if asked to.
+func report(child int) {
+	path := os.Getenv("MISBEHAVE_REPORT")
+	if path == "" {
+		return
+	}
+	cwd, _ := os.Getwd()
+	data, _ := json.Marshal(map[string]any{"pid": os.Getpid(), "child": child, "cwd": cwd, "socket": os.Getenv(remote.EnvSocket)})
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		fmt.Fprintln(os.Stderr, "misbehaving-target:", err)
+	}
 }
