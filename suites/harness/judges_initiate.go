@@ -543,6 +543,18 @@ func (j *Judging) judgeBlockCauses(v blockView, st ndis.Status, cs []cause, now,
 	for _, c := range cs {
 		j.Arose(c.rule)
 	}
+	if len(cs) > 0 {
+		// A cause is known: FAILURE would be wrong here, and a target taking the blocks in
+		// another order would show it.
+		j.Arose(rules.InitiateFailureCondition)
+		j.Arose(rules.DepthFirstBreadthNextOrder)
+	}
+	if len(j.Model.Terminated) > 0 {
+		j.Arose(rules.TerminateFreesResources) // objects were freed before this initiate
+	}
+	if v.Layer == ndis.LayerNeighbor && state.NeighborConst != nil && lim.InterfaceVLANIDs.Declared {
+		j.Arose(vlanAcceptanceRule(lim, state, rules.InitiateVlanMismatchStatus))
+	}
 	if v.Layer == ndis.LayerNeighbor && state.NeighborConst != nil && !state.NeighborConst.DlSourceAddress.IsNull() &&
 		lim.ConfigurableSourceMAC.Declared && !lim.ConfigurableSourceMAC.Value {
 		j.Arose(rules.NonZeroDlSourceAddressNeedsConfigurableMAC)

@@ -73,6 +73,22 @@ func judgeLifecycle(j *Judging) {
 		if state != ndis.TcpConnectionEstablished {
 			j.Arose(rules.OperationsAllowedInAnyState)
 		}
+		if r, ok := serveRule[op]; ok {
+			j.Arose(r)
+			j.Arose(rules.OnlyHostInitiatesTerminate)
+		}
+		if op == Terminate && o.Invalidated {
+			j.Arose(rules.KeepInvalidatedObjectUntilTerminated)
+		}
+		if op == Terminate && state != ndis.TcpConnectionEstablished {
+			j.Arose(rules.TerminateInAnyConnectionState)
+		}
+		if len(o.FormerParents) > 0 || j.relinkedAway(o) {
+			j.Arose(rules.RelinkedPathsLeaveOldNeighbor)
+		}
+		if o.FailedOp == Update {
+			j.Arose(rules.ContinueNormallyAfterUpdateFailure)
+		}
 		if op == Update {
 			j.Arose(rules.UpdateMayCarryVariablesAndLinks)
 			j.Arose(rules.UpdateSuccessMeaning)

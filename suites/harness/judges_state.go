@@ -41,8 +41,10 @@ func judgeReturnedState(j *Judging) {
 		if !live {
 			continue
 		}
+		j.Arose(rules.HeaderTypeNamesFollowingState)
 		if j.Out.Op == Query {
 			j.Arose(rules.QuerySuccessMeaning)
+			j.Arose(rules.QueryFillsEveryStateStructure)
 		} else {
 			j.Arose(rules.TerminateSuccessMeaning)
 		}

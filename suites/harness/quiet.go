@@ -40,6 +40,7 @@ func (s *Session) quietViolations() []Violation {
 	for _, e := range s.Host.Events() {
 		h := handover{op: e.Op, tree: e.Tree}
 		counts[h]++
+		s.judged(contractOf(e.Op).SameTree)
 		if !s.handedOver(e.Op, e.Tree) {
 			add(contractOf(e.Op).SameTree, e.Op, "", "%s was called with a tree the host never handed to %s", e.Op.Completion(), e.Op.Handler())
 		}
