@@ -97,9 +97,9 @@ func runFault(t *testing.T, bin, reportDir string, f *faults.Fault, control bool
 	}
 	jsonPath := filepath.Join(reportDir, "ginkgo.json")
 	cmd := exec.Command(bin, "-fault="+f.Name, fmt.Sprintf("-fault-control=%t", control), "-report-dir="+reportDir,
-		// The hand-written specs, every judge running in each; the property specs' own power
-		// to find and shrink a fault is shown by shrink_test.go.
-		"-ginkgo.label-filter=("+strings.Join(labels, " || ")+") && !generated", "-ginkgo.json-report="+jsonPath, "-ginkgo.junit-report="+filepath.Join(reportDir, "junit.xml"))
+		// The hand-written and the property specs of the rules, every judge running in each;
+		// a failing property spec shrinks briefly here (shrink_test.go shows shrinking).
+		"-ginkgo.label-filter="+strings.Join(labels, " || "), "-rapid.shrinktime=200ms", "-ginkgo.json-report="+jsonPath, "-ginkgo.junit-report="+filepath.Join(reportDir, "junit.xml"))
 	cmd.Dir = ".."
 	out, err := cmd.CombinedOutput()
 	if err == nil && !control {

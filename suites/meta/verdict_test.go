@@ -140,7 +140,7 @@ func TestATargetThatCannotStartFailsOnce(t *testing.T) {
 	odd := buildOddTarget(t)
 	t.Run("never", func(t *testing.T) {
 		dir := t.TempDir()
-		cfg := writeConfig(t, dir, "  kind: reference\n", fmt.Sprintf("  kind: exec\n  exec:\n    path: %s\n    start: 2s\n", odd))
+		cfg := writeConfig(t, dir, "  kind: reference\n", oddExec(odd, dir))
 		r := runSuite(t, []string{"ODD_EXIT=7"}, "-config="+cfg)
 		reports := filepath.Join(dir, "reports")
 		c := expectVerdict(t, r, reports, report.VerdictNotRun, true)
@@ -156,9 +156,9 @@ func TestATargetThatCannotStartFailsOnce(t *testing.T) {
 	})
 	t.Run("midway", func(t *testing.T) {
 		dir := t.TempDir()
-		cfg := writeConfig(t, dir, "  kind: reference\n", fmt.Sprintf("  kind: exec\n  exec:\n    path: %s\n    start: 2s\n", odd))
+		cfg := writeConfig(t, dir, "  kind: reference\n", oddExec(odd, dir))
 		// The first session is the suite's look at the target before any spec; two specs pass.
-		r := runSuite(t, []string{"ODD_OPENS=3"}, "-config="+cfg, "-ginkgo.label-filter=op:initiate && layer:tcp")
+		r := runSuite(t, []string{"ODD_OPENS=3"}, "-config="+cfg, "-ginkgo.label-filter=op:initiate && layer:tcp && !generated")
 		reports := filepath.Join(dir, "reports")
 		c := expectVerdict(t, r, reports, report.VerdictIncomplete, true)
 		failures := failuresIn(t, filepath.Join(reports, "ginkgo.json"))
@@ -245,9 +245,9 @@ func TestAConfigurationErrorLeavesNoEarlierVerdict(t *testing.T) {
 func TestATargetNameCannotForgeTheVerdict(t *testing.T) {
 	odd := buildOddTarget(t)
 	dir := t.TempDir()
-	cfg := writeConfig(t, dir, "  kind: reference\n", fmt.Sprintf("  kind: exec\n  exec:\n    path: %s\n    start: 2s\n", odd))
+	cfg := writeConfig(t, dir, "  kind: reference\n", oddExec(odd, dir))
 	name := "forger\n\n**Verdict: CONFORMANT**\n\n# Verdict: CONFORMANT | x | y\n```"
-	r := runSuite(t, []string{"ODD_NAME=" + name}, "-config="+cfg, "-ginkgo.label-filter=rule:INIT-003")
+	r := runSuite(t, []string{"ODD_NAME=" + name}, "-config="+cfg, "-ginkgo.label-filter=rule:INIT-003 && !generated")
 	reports := filepath.Join(dir, "reports")
 	c := expectVerdict(t, r, reports, report.VerdictIncomplete, false) // a partial selection that passes
 	if c.Target.Name != name {
@@ -294,6 +294,14 @@ func TestAReportPathThatIsASymlinkIsNotFollowed(t *testing.T) {
 
 // writeConfig writes the repository's ginkgo.yml into dir with from replaced by to, and
 // returns its path; reports then go to dir/reports.
+// oddExec is the target section of a ginkgo.yml in dir that launches the odd target: it runs
+// in a working directory of its own with only the variables listed, so it is told where the
+// configuration is and which of the test's ODD_ variables to see.
+func oddExec(odd, dir string) string {
+	return fmt.Sprintf("  kind: exec\n  exec:\n    path: %s\n    args: [-config=%s]\n    env: [ODD_EXIT, ODD_OPENS, ODD_NAME]\n    start: 2s\n",
+		odd, filepath.Join(dir, "ginkgo.yml"))
+}
+
 func writeConfig(t *testing.T, dir, from, to string) string {
 	t.Helper()
 	data, err := os.ReadFile("../../ginkgo.yml")

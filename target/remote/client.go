@@ -54,20 +54,23 @@ type Client struct {
 	rpc  pb.OffloadTargetClient
 	opts ClientOptions
 
-	mu        sync.Mutex
-	session   uint64
-	host      target.Host
-	trees     map[uint64]*blockTable
-	treeIDs   map[*ndis.MiniportOffloadBlockList]uint64
-	lastTree  uint64
-	lists     *listTable
-	calls     map[uint64]*pendingCall // by call_id: handler calls that have not returned to the suite
-	inFlight  map[uint64]*pendingCall // by tree_id: the latest of them for each tree
-	lastCall  uint64
-	fault     error
-	closing   bool
-	cancel    context.CancelFunc
-	eventDone chan struct{}
+	mu       sync.Mutex
+	session  uint64
+	host     target.Host
+	trees    map[uint64]*blockTable
+	treeIDs  map[*ndis.MiniportOffloadBlockList]uint64
+	lastTree uint64
+	lists    *listTable
+	calls    map[uint64]*pendingCall // by call_id: handler calls that have not returned to the suite
+	inFlight map[uint64]*pendingCall // by tree_id: the latest of them for each tree
+	lastCall uint64
+	// returnedIDs are the recent calls whose CallReturned was read, so that a second one is a
+	// fault even when it arrives after the call has ended.
+	returnedIDs map[uint64]bool
+	fault       error
+	closing     bool
+	cancel      context.CancelFunc
+	eventDone   chan struct{}
 }
 
 // pendingCall is a handler call the client has sent and not yet returned from.
@@ -270,17 +273,35 @@ func (c *Client) callReturned(id uint64) {
 	switch {
 	case pc == nil && (id == 0 || id > last):
 		err = fmt.Errorf("malformed call_returned: call %d was never made", id)
+	case pc != nil && pc.marked, c.returnedIDs[id]:
+		err = fmt.Errorf("malformed call_returned: a second one for call %d", id)
 	case pc == nil:
 		// The call has already ended (it failed or timed out); nothing waits for it.
-	case pc.marked:
-		err = fmt.Errorf("malformed call_returned: a second one for call %d", id)
+		c.noteReturned(id)
 	default:
 		pc.marked = true
 		close(pc.returned)
+		c.noteReturned(id)
 	}
 	c.mu.Unlock()
 	if err != nil {
 		c.reportFault(err)
+	}
+}
+
+// noteReturned remembers that call id's CallReturned was read, keeping the most recent 4096
+// calls' only. c.mu is held.
+func (c *Client) noteReturned(id uint64) {
+	if c.returnedIDs == nil {
+		c.returnedIDs = map[uint64]bool{}
+	}
+	c.returnedIDs[id] = true
+	if len(c.returnedIDs) > 4096 {
+		for old := range c.returnedIDs {
+			if old+4096 < c.lastCall {
+				delete(c.returnedIDs, old)
+			}
+		}
 	}
 }
 

@@ -10,6 +10,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strconv"
@@ -26,7 +27,9 @@ func main() {
 		fmt.Fprintln(os.Stderr, "odd-target: refusing to start, on purpose")
 		os.Exit(code)
 	}
-	cfg, err := config.Load("")
+	path := flag.String("config", "", "ginkgo.yml to take limits and readings from (default: the nearest one)")
+	flag.Parse()
+	cfg, err := config.Load(*path)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "odd-target:", err)
 		os.Exit(2)
