@@ -25,15 +25,12 @@ var misbehaving struct {
 	err  error
 }
 
-// misbehavingTarget builds testdata/misbehaving-target once for the tests of this file.
+// misbehavingTarget builds testdata/misbehaving-target once for the tests of this file, next
+// to the suite binary, whose directory TestMain removes.
 func misbehavingTarget(t *testing.T) string {
 	t.Helper()
+	dir := filepath.Dir(buildSuite(t))
 	misbehaving.once.Do(func() {
-		dir, err := os.MkdirTemp("", "misbehaving-target-")
-		if err != nil {
-			misbehaving.err = err
-			return
-		}
 		misbehaving.path = filepath.Join(dir, "misbehaving-target")
 		if out, err := exec.Command("go", "build", "-o", misbehaving.path, "./testdata/misbehaving-target").CombinedOutput(); err != nil {
 			misbehaving.err = fmt.Errorf("building the misbehaving target: %v\n%s", err, out)
