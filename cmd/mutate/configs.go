@@ -27,7 +27,11 @@ type variant struct {
 // whose specs need one, with the fault itself left out (-fault-control, as its control run).
 // Each runs the whole suite, not only the specs the meta test selects: the reference passes
 // all of them there (the baseline run checks it), so the whole suite can kill more.
-func variants() []variant {
+//
+// With eachReading, every interpretation switch is also flipped on its own: flipped together,
+// one reading can hide another (a linker whose dependents all failed is not a failure under
+// linkerAllDependentsFailedPartialSuccess, so no placeholder above it sees a failed dependent).
+func variants(eachReading bool) []variant {
 	vs := []variant{
 		{name: "default"},
 		{name: "other-readings", configure: func(c *config.Config) error { return flipAll(&c.Interpretations) }},
@@ -42,24 +46,41 @@ func variants() []variant {
 			vs = append(vs, variant{name: "fault-control-" + f.Name, args: []string{"-fault=" + f.Name, "-fault-control"}})
 		}
 	}
+	if eachReading {
+		ty := reflect.TypeFor[config.Interpretations]()
+		for i := range ty.NumField() {
+			key := strings.Split(ty.Field(i).Tag.Get("yaml"), ",")[0]
+			vs = append(vs, variant{name: "reading-" + key, configure: func(c *config.Config) error {
+				return flip(reflect.ValueOf(&c.Interpretations).Elem(), i)
+			}})
+		}
+	}
 	return vs
 }
 
-// flipAll sets every interpretation switch to the reading that is not the default: each bool
-// to true, and the keepalive reset flag to keepAliveRestart. A switch of another kind is an
-// error, so a new kind of switch is not silently left at its default.
+// flipAll sets every interpretation switch to the reading that is not the default.
 func flipAll(in *config.Interpretations) error {
 	v := reflect.ValueOf(in).Elem()
 	for i := range v.NumField() {
-		field := v.Field(i)
-		switch {
-		case field.Kind() == reflect.Bool:
-			field.SetBool(true)
-		case field.Type() == reflect.TypeFor[config.KeepaliveResetFlag]():
-			field.Set(reflect.ValueOf(config.ResetOnKeepAliveRestart))
-		default:
-			return fmt.Errorf("interpretations.%s: cannot flip a switch of type %s", v.Type().Field(i).Name, field.Type())
+		if err := flip(v, i); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// flip sets field i of the interpretations v to the reading that is not the default: a bool
+// to true, the keepalive reset flag to keepAliveRestart. A switch of another kind is an error,
+// so a new kind of switch is not silently left at its default.
+func flip(v reflect.Value, i int) error {
+	field := v.Field(i)
+	switch {
+	case field.Kind() == reflect.Bool:
+		field.SetBool(true)
+	case field.Type() == reflect.TypeFor[config.KeepaliveResetFlag]():
+		field.Set(reflect.ValueOf(config.ResetOnKeepAliveRestart))
+	default:
+		return fmt.Errorf("interpretations.%s: cannot flip a switch of type %s", v.Type().Field(i).Name, field.Type())
 	}
 	return nil
 }

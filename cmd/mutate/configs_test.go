@@ -28,7 +28,7 @@ func TestFlipAllChangesEverySwitch(t *testing.T) {
 
 // Each variant's ginkgo.yml reads back strictly with its change and nothing else.
 func TestPreparedVariantsReadBack(t *testing.T) {
-	vs, err := prepare(variants(), "../../ginkgo.yml", t.TempDir())
+	vs, err := prepare(variants(true), "../../ginkgo.yml", t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,6 +56,16 @@ func TestPreparedVariantsReadBack(t *testing.T) {
 				t.Errorf("%s: rootFailureStopsWholeTree not flipped", v.name)
 			}
 			got.Interpretations = base.Interpretations
+		case "reading-keepaliveResetFlag":
+			if got.Interpretations.KeepaliveResetFlag != config.ResetOnKeepAliveRestart {
+				t.Errorf("%s: keepaliveResetFlag %q", v.name, got.Interpretations.KeepaliveResetFlag)
+			}
+			got.Interpretations.KeepaliveResetFlag = base.Interpretations.KeepaliveResetFlag
+		case "reading-placeholderStatusFollowsDependents":
+			if !got.Interpretations.PlaceholderStatusFollowsDependents {
+				t.Errorf("%s: not flipped", v.name)
+			}
+			got.Interpretations.PlaceholderStatusFollowsDependents = false
 		default:
 			continue
 		}
@@ -63,7 +73,7 @@ func TestPreparedVariantsReadBack(t *testing.T) {
 			t.Errorf("%s: changes more than its own setting:\n%+v\n%+v", v.name, got, base)
 		}
 	}
-	for _, want := range []string{"default", "other-readings", "smallest-bound-tcpEntries", "smallest-bound-receiveBuffers"} {
+	for _, want := range []string{"default", "other-readings", "smallest-bound-tcpEntries", "smallest-bound-receiveBuffers", "reading-rootFailureStopsWholeTree"} {
 		if !names[want] {
 			t.Errorf("no configuration %s", want)
 		}

@@ -32,17 +32,18 @@ import (
 )
 
 type options struct {
-	pkgs       string
-	suite      string
-	config     string
-	equivalent string
-	only       string
-	list       bool
-	jsonOut    string
-	timeout    time.Duration
-	build      string
-	jobs       int
-	keep       bool
+	pkgs        string
+	suite       string
+	config      string
+	equivalent  string
+	only        string
+	list        bool
+	jsonOut     string
+	timeout     time.Duration
+	build       string
+	jobs        int
+	keep        bool
+	eachReading bool
 }
 
 func main() {
@@ -54,10 +55,11 @@ func main() {
 	flag.StringVar(&o.only, "only", "", "run only these mutants, comma-separated IDs")
 	flag.BoolVar(&o.list, "list", false, "list the mutants and run nothing")
 	flag.StringVar(&o.jsonOut, "json", "", "write the results to this JSON file")
-	flag.DurationVar(&o.timeout, "timeout", 60*time.Second, "kill a run of the suite after this long (the mutant counts as killed)")
+	flag.DurationVar(&o.timeout, "timeout", 30*time.Second, "kill a run of the suite after this long (the mutant counts as killed)")
 	flag.StringVar(&o.build, "build", "schema", "schema: one build with every mutant, switched by "+schemaEnv+"; overlay: one build per mutant")
 	flag.IntVar(&o.jobs, "j", 1, "mutants run at once")
 	flag.BoolVar(&o.keep, "keep", false, "keep the scratch directory (overlays, binaries)")
+	flag.BoolVar(&o.eachReading, "each-reading", false, "also run survivors with each interpretation switch flipped on its own")
 	flag.Parse()
 	code, err := mutate(o)
 	if err != nil {
@@ -132,7 +134,7 @@ func mutate(o options) (int, error) {
 	} else {
 		defer os.RemoveAll(work)
 	}
-	vs, err := prepare(variants(), o.config, work)
+	vs, err := prepare(variants(o.eachReading), o.config, work)
 	if err != nil {
 		return 0, err
 	}
@@ -142,6 +144,7 @@ func mutate(o options) (int, error) {
 		r:        &runner{suiteDir: filepath.Join(root, o.suite), work: work, timeout: o.timeout},
 		variants: vs,
 		eq:       eq,
+		skipped:  map[string]map[string]bool{},
 	}
 	sum := &Summary{Build: o.build}
 	for _, p := range pkgs {
@@ -236,6 +239,9 @@ type session struct {
 	variants []preparedVariant
 	eq       equivalents
 
+	// skipped holds, per configuration, the specs the unmutated reference skips.
+	skipped map[string]map[string]bool
+
 	mu        sync.Mutex
 	done      int
 	killed    int
@@ -257,7 +263,8 @@ func (s *session) baseline() error {
 			errs[i] = fmt.Errorf("the unmutated reference fails the suite under configuration %s: %s", v.name, vd.detail)
 		default:
 			s.mu.Lock()
-			fmt.Printf("baseline %s passed in %s\n", v.name, vd.took.Round(100*time.Millisecond))
+			s.skipped[v.name] = vd.skipped
+			fmt.Printf("baseline %s passed in %s, %d specs skipped\n", v.name, vd.took.Round(100*time.Millisecond), len(vd.skipped))
 			s.mu.Unlock()
 		}
 	})
@@ -320,7 +327,16 @@ func (s *session) one(m *Mutant, total int) (Result, error) {
 			res.Status, res.KilledBy, res.Detail = StatusKilled, v.name, vd.detail
 			break
 		}
+		for spec := range vd.skipped {
+			if !s.skipped[v.name][spec] {
+				res.NewSkips = append(res.NewSkips, v.name+": "+spec)
+			}
+		}
 	}
+	if res.Status == StatusKilled {
+		res.NewSkips = nil
+	}
+	slices.Sort(res.NewSkips)
 	if reason, ok := s.eq[m.ID()]; ok {
 		res.ListedEquivalent = true
 		if res.Status == StatusSurvived {

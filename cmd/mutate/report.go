@@ -36,10 +36,14 @@ type Result struct {
 	// Detail is the failed spec or how the run ended for a killed mutant, the compile error of
 	// one not viable, the listed reason of an equivalent one.
 	Detail string `json:"detail,omitempty"`
-	// ListedEquivalent is set when the equivalent list names the mutant; with StatusKilled the
-	// listing is wrong.
-	ListedEquivalent bool    `json:"listedEquivalent,omitempty"`
-	Seconds          float64 `json:"seconds,omitempty"`
+	// ListedEquivalent is set when the equivalent list names the mutant; when it is killed, or
+	// makes specs skip, the listing is wrong.
+	ListedEquivalent bool `json:"listedEquivalent,omitempty"`
+	// NewSkips are the specs a surviving mutant made skip that the unmutated reference runs,
+	// as "configuration: spec": the mutant changed what the host sees, and a spec let it pass
+	// by skipping.
+	NewSkips []string `json:"newSkips,omitempty"`
+	Seconds  float64  `json:"seconds,omitempty"`
 }
 
 // Summary is the whole run, as written by -json.
@@ -136,6 +140,9 @@ func (s *Summary) tally() {
 			continue
 		case StatusEquivalent:
 			s.Equivalent++
+			if len(r.NewSkips) > 0 {
+				s.WrongEquivalences = append(s.WrongEquivalences, r.ID)
+			}
 		case StatusKilled:
 			s.Killed++
 			if r.ListedEquivalent {
@@ -167,14 +174,20 @@ func (s *Summary) print(w io.Writer) {
 		for _, r := range s.Results {
 			if r.Status == StatusSurvived {
 				fmt.Fprintf(w, "  %s\n      %s\n", r.ID, r.Description)
+				if len(r.NewSkips) > 0 {
+					fmt.Fprintf(w, "      skips %d specs the unmutated reference runs, e.g. %s\n", len(r.NewSkips), r.NewSkips[0])
+				}
 			}
 		}
 	}
 	if len(s.WrongEquivalences) > 0 {
-		fmt.Fprintf(w, "\nlisted as equivalent, but killed (remove them from the list):\n")
+		fmt.Fprintf(w, "\nlisted as equivalent, but a host can tell (remove them from the list):\n")
 		for _, r := range s.Results {
-			if r.ListedEquivalent && r.Status == StatusKilled {
-				fmt.Fprintf(w, "  %s\n      by %s: %s\n", r.ID, r.KilledBy, r.Detail)
+			switch {
+			case r.ListedEquivalent && r.Status == StatusKilled:
+				fmt.Fprintf(w, "  %s\n      killed by %s: %s\n", r.ID, r.KilledBy, r.Detail)
+			case r.Status == StatusEquivalent && len(r.NewSkips) > 0:
+				fmt.Fprintf(w, "  %s\n      skips %d specs the unmutated reference runs, e.g. %s\n", r.ID, len(r.NewSkips), r.NewSkips[0])
 			}
 		}
 	}

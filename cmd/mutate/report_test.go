@@ -44,21 +44,22 @@ func TestStaleEquivalents(t *testing.T) {
 }
 
 // The score leaves out what does not compile and what is equivalent; a listed mutant that is
-// killed counts as killed and is reported.
+// killed counts as killed and is reported, as is one that makes specs skip.
 func TestTally(t *testing.T) {
 	s := &Summary{Results: []Result{
 		{ID: "a", Status: StatusKilled}, {ID: "b", Status: StatusKilled}, {ID: "c", Status: StatusKilled, ListedEquivalent: true},
 		{ID: "d", Status: StatusSurvived}, {ID: "e", Status: StatusEquivalent, ListedEquivalent: true},
 		{ID: "f", Status: StatusNotViable},
+		{ID: "g", Status: StatusEquivalent, ListedEquivalent: true, NewSkips: []string{"default: a spec"}},
 	}}
 	s.tally()
-	if s.Mutants != 6 || s.Viable != 5 || s.NotViable != 1 || s.Killed != 3 || s.Survived != 1 || s.Equivalent != 1 {
+	if s.Mutants != 7 || s.Viable != 6 || s.NotViable != 1 || s.Killed != 3 || s.Survived != 1 || s.Equivalent != 2 {
 		t.Errorf("counts %+v", s)
 	}
 	if s.Score != 75 {
 		t.Errorf("score %.1f, want 3 / (5 - 1) = 75", s.Score)
 	}
-	if !slices.Equal(s.WrongEquivalences, []string{"c"}) {
+	if !slices.Equal(s.WrongEquivalences, []string{"c", "g"}) {
 		t.Errorf("wrong equivalences %v", s.WrongEquivalences)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
 )
 
 // builder compiles the suite's test binary with overlay sources.
@@ -67,6 +69,8 @@ type verdict struct {
 	failed bool
 	detail string // the first failed spec, or how the run ended (timeout, crash)
 	took   time.Duration
+	// skipped are the full texts of the specs a passing run skipped.
+	skipped map[string]bool
 }
 
 // run runs bin with the given mutant selected (0: none) under one configuration. Reports go to
@@ -80,7 +84,9 @@ func (r *runner) run(bin string, mutant int, v preparedVariant) (verdict, error)
 	defer os.RemoveAll(reports)
 	ctx, cancel := context.WithTimeout(context.Background(), r.timeout)
 	defer cancel()
-	args := append([]string{"-test.run=^TestConformance$", "-report-dir=" + reports, "-ginkgo.fail-fast", "-ginkgo.no-color"}, v.args...)
+	jsonReport := filepath.Join(reports, "mutate-ginkgo.json")
+	args := append([]string{"-test.run=^TestConformance$", "-report-dir=" + reports, "-ginkgo.json-report=" + jsonReport,
+		"-ginkgo.fail-fast", "-ginkgo.no-color"}, v.args...)
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = r.suiteDir
 	cmd.Env = append(os.Environ(), schemaEnv+"="+strconv.Itoa(mutant))
@@ -98,9 +104,34 @@ func (r *runner) run(bin string, mutant int, v preparedVariant) (verdict, error)
 		return verdict{}, fmt.Errorf("running the suite: %v", err)
 	}
 	if err == nil {
-		return verdict{took: took}, nil
+		skipped, err := skippedSpecs(jsonReport)
+		if err != nil {
+			return verdict{}, err
+		}
+		return verdict{took: took, skipped: skipped}, nil
 	}
 	return verdict{failed: true, detail: failureLine(out.String(), exit), took: took}, nil
+}
+
+// skippedSpecs reads the specs a run skipped from its Ginkgo JSON report.
+func skippedSpecs(path string) (map[string]bool, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("the suite passed but wrote no JSON report: %v", err)
+	}
+	var reports []types.Report
+	if err := json.Unmarshal(data, &reports); err != nil {
+		return nil, fmt.Errorf("reading %s: %v", path, err)
+	}
+	out := map[string]bool{}
+	for _, r := range reports {
+		for _, s := range r.SpecReports {
+			if s.LeafNodeType == types.NodeTypeIt && s.State == types.SpecStateSkipped {
+				out[s.FullText()] = true
+			}
+		}
+	}
+	return out, nil
 }
 
 // failureLine picks the line that says why a run failed: Ginkgo's summary of the first failed
