@@ -10,6 +10,7 @@
 //	go run ./cmd/mutate                     # every mutant of ./reference
 //	go run ./cmd/mutate -list               # list the mutants, run nothing
 //	go run ./cmd/mutate -only ID[,ID...]    # run some mutants
+//	go run ./cmd/mutate -source ID          # print the mutated file
 //	go run ./cmd/mutate -json out.json      # also write the results
 //
 // The score is killed / (viable - equivalent). Equivalent mutants, which no host could tell
@@ -44,6 +45,8 @@ type options struct {
 	jobs        int
 	keep        bool
 	eachReading bool
+	source      string
+	trust       bool
 }
 
 func main() {
@@ -54,12 +57,14 @@ func main() {
 	flag.StringVar(&o.equivalent, "equivalent", "", "the list of equivalent mutants (default: cmd/mutate/equivalent.txt)")
 	flag.StringVar(&o.only, "only", "", "run only these mutants, comma-separated IDs")
 	flag.BoolVar(&o.list, "list", false, "list the mutants and run nothing")
+	flag.StringVar(&o.source, "source", "", "print the source of the file mutant ID changes, with the change, and run nothing")
 	flag.StringVar(&o.jsonOut, "json", "", "write the results to this JSON file")
 	flag.DurationVar(&o.timeout, "timeout", 30*time.Second, "kill a run of the suite after this long (the mutant counts as killed)")
 	flag.StringVar(&o.build, "build", "schema", "schema: one build with every mutant, switched by "+schemaEnv+"; overlay: one build per mutant")
 	flag.IntVar(&o.jobs, "j", 1, "mutants run at once")
 	flag.BoolVar(&o.keep, "keep", false, "keep the scratch directory (overlays, binaries)")
 	flag.BoolVar(&o.eachReading, "each-reading", false, "also run survivors with each interpretation switch flipped on its own")
+	flag.BoolVar(&o.trust, "trust-equivalent", false, "do not run the mutants listed as equivalent (faster; their listing goes unchecked)")
 	flag.Parse()
 	code, err := mutate(o)
 	if err != nil {
@@ -105,6 +110,15 @@ func mutate(o options) (int, error) {
 		}
 		all = append(all, ms...)
 		byPkg[p] = ms
+	}
+	if o.source != "" {
+		for _, m := range all {
+			if m.ID() == o.source {
+				_, err := os.Stdout.Write(m.Source())
+				return 0, err
+			}
+		}
+		return 0, fmt.Errorf("-source: no mutant %s (see -list)", o.source)
 	}
 	if o.list {
 		for _, m := range all {
@@ -197,6 +211,12 @@ func mutate(o options) (int, error) {
 		if !m.Viable() {
 			r := newResult(m)
 			r.Status, r.Detail = StatusNotViable, m.viable.Error()
+			sum.Results = append(sum.Results, r)
+			continue
+		}
+		if reason, ok := eq[m.ID()]; ok && o.trust {
+			r := newResult(m)
+			r.Status, r.Detail, r.ListedEquivalent = StatusEquivalent, reason, true
 			sum.Results = append(sum.Results, r)
 			continue
 		}
