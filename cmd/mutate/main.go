@@ -270,12 +270,16 @@ type session struct {
 }
 
 // baseline runs the suite with no mutant under every configuration, as many at once as the
-// mutants will run: each must pass, or a failure would kill mutants that changed nothing.
+// mutants will run: each must pass (a failure that does not repeat is forgiven, as for a
+// mutant), or a failure would kill mutants that changed nothing.
 func (s *session) baseline() error {
 	errs := make([]error, len(s.variants))
 	parallel(len(s.variants), s.opts.jobs, func(i int) {
 		v := s.variants[i]
 		vd, err := s.r.run(s.bin, 0, v)
+		if err == nil && vd.failed && !vd.timedOut {
+			vd, err = s.r.run(s.bin, 0, v) // as for a mutant, a failure must repeat
+		}
 		switch {
 		case err != nil:
 			errs[i] = err
@@ -343,6 +347,18 @@ func (s *session) one(m *Mutant, total int) (Result, error) {
 		if err != nil {
 			return res, err
 		}
+		if vd.failed && !vd.timedOut {
+			// A failed spec must fail again: on a loaded machine a completion can miss its
+			// deadline, and such a run would count a mutant killed that changed nothing.
+			again, err := s.r.run(bin, selector, v)
+			if err != nil {
+				return res, err
+			}
+			if !again.failed {
+				res.Flaky = append(res.Flaky, v.name+": "+vd.detail)
+				vd = again
+			}
+		}
 		if vd.failed {
 			res.Status, res.KilledBy, res.Detail = StatusKilled, v.name, vd.detail
 			break
@@ -380,6 +396,9 @@ func (s *session) progress(r Result, total int) {
 		s.survived++
 	}
 	how := string(r.Status)
+	if len(r.Flaky) > 0 {
+		how = fmt.Sprintf("%s (a failure that did not repeat: %s)", how, r.Flaky[0])
+	}
 	if r.Status == StatusKilled {
 		how += " by " + r.KilledBy
 		if r.ListedEquivalent {

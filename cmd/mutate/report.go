@@ -43,7 +43,10 @@ type Result struct {
 	// as "configuration: spec": the mutant changed what the host sees, and a spec let it pass
 	// by skipping.
 	NewSkips []string `json:"newSkips,omitempty"`
-	Seconds  float64  `json:"seconds,omitempty"`
+	// Flaky are the runs, as "configuration: failure", that failed once and passed when run
+	// again; they do not count as kills.
+	Flaky   []string `json:"flaky,omitempty"`
+	Seconds float64  `json:"seconds,omitempty"`
 }
 
 // Summary is the whole run, as written by -json.
@@ -175,7 +178,7 @@ func (s *Summary) print(w io.Writer) {
 			if r.Status == StatusSurvived {
 				fmt.Fprintf(w, "  %s\n      %s\n", r.ID, r.Description)
 				if len(r.NewSkips) > 0 {
-					fmt.Fprintf(w, "      skips %d specs the unmutated reference runs, e.g. %s\n", len(r.NewSkips), r.NewSkips[0])
+					fmt.Fprintf(w, "      %s\n", skipSummary(r.NewSkips))
 				}
 			}
 		}
@@ -187,8 +190,20 @@ func (s *Summary) print(w io.Writer) {
 			case r.ListedEquivalent && r.Status == StatusKilled:
 				fmt.Fprintf(w, "  %s\n      killed by %s: %s\n", r.ID, r.KilledBy, r.Detail)
 			case r.Status == StatusEquivalent && len(r.NewSkips) > 0:
-				fmt.Fprintf(w, "  %s\n      skips %d specs the unmutated reference runs, e.g. %s\n", r.ID, len(r.NewSkips), r.NewSkips[0])
+				fmt.Fprintf(w, "  %s\n      %s\n", r.ID, skipSummary(r.NewSkips))
 			}
+		}
+	}
+	var flaky []string
+	for _, r := range s.Results {
+		for _, f := range r.Flaky {
+			flaky = append(flaky, r.ID+" under "+f)
+		}
+	}
+	if len(flaky) > 0 {
+		fmt.Fprintf(w, "\nfailures that did not repeat, not counted as kills (%d):\n", len(flaky))
+		for _, f := range flaky {
+			fmt.Fprintf(w, "  %s\n", f)
 		}
 	}
 	if len(s.Stale) > 0 {
@@ -197,6 +212,16 @@ func (s *Summary) print(w io.Writer) {
 			fmt.Fprintf(w, "  %s\n", id)
 		}
 	}
+}
+
+// skipSummary says how many specs a mutant made skip, given as "configuration: spec".
+func skipSummary(skips []string) string {
+	specs, configs := map[string]bool{}, map[string]bool{}
+	for _, s := range skips {
+		c, spec, _ := strings.Cut(s, ": ")
+		specs[spec], configs[c] = true, true
+	}
+	return fmt.Sprintf("makes %d specs skip that the unmutated reference runs (in %d configurations), e.g. %s", len(specs), len(configs), skips[0])
 }
 
 func seconds(s float64) string {

@@ -69,7 +69,10 @@ func TestFailureLine(t *testing.T) {
 	if got := failureLine(out, nil); got != "[FAIL] MiniportInitiateOffload when ... [rule:INIT-045]" {
 		t.Errorf("got %q", got)
 	}
-	if got := failureLine("goroutine 1\npanic: boom\n", nil); got != "panic: boom" {
+	if got := failureLine("goroutine 1\n\u2022panic: boom\n", nil); got != "panic: boom" {
+		t.Errorf("got %q", got)
+	}
+	if got := failureLine("Summarizing 1 Failure:\n  [PANICKED!] MiniportTerminateOffload [BeforeEach] when ...\n", nil); got != "[PANICKED!] MiniportTerminateOffload [BeforeEach] when ..." {
 		t.Errorf("got %q", got)
 	}
 }

@@ -66,9 +66,10 @@ type runner struct {
 
 // verdict is how one run of the suite ended.
 type verdict struct {
-	failed bool
-	detail string // the first failed spec, or how the run ended (timeout, crash)
-	took   time.Duration
+	failed   bool
+	timedOut bool   // killed by the runner's timeout: a hang, not a failed spec
+	detail   string // the first failed spec, or how the run ended (timeout, crash)
+	took     time.Duration
 	// skipped are the full texts of the specs a passing run skipped.
 	skipped map[string]bool
 }
@@ -97,7 +98,7 @@ func (r *runner) run(bin string, mutant int, v preparedVariant) (verdict, error)
 	err = cmd.Run()
 	took := time.Since(start)
 	if ctx.Err() == context.DeadlineExceeded {
-		return verdict{failed: true, detail: fmt.Sprintf("timed out after %s", r.timeout), took: took}, nil
+		return verdict{failed: true, timedOut: true, detail: fmt.Sprintf("timed out after %s", r.timeout), took: took}, nil
 	}
 	var exit *exec.ExitError
 	if err != nil && !errors.As(err, &exit) {
@@ -134,14 +135,23 @@ func skippedSpecs(path string) (map[string]bool, error) {
 	return out, nil
 }
 
-// failureLine picks the line that says why a run failed: Ginkgo's summary of the first failed
-// spec, else a panic or fatal error, else the last line of output.
+// failureLine picks the line that says why a run failed: Ginkgo's summary of the first spec
+// that failed, panicked or timed out, else a panic or fatal error (which may follow a progress
+// dot on its line), else the last line of output.
 func failureLine(out string, exit *exec.ExitError) string {
 	lines := strings.Split(out, "\n")
-	for _, prefix := range []string{"[FAIL]", "panic:", "fatal error:"} {
-		for _, l := range lines {
-			if l = strings.TrimSpace(l); strings.HasPrefix(l, prefix) {
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		for _, prefix := range []string{"[FAIL]", "[PANICKED!]", "[TIMEDOUT]", "[INTERRUPTED]", "[ABORTED]"} {
+			if strings.HasPrefix(l, prefix) {
 				return l
+			}
+		}
+	}
+	for _, marker := range []string{"panic:", "fatal error:"} {
+		for _, l := range lines {
+			if i := strings.Index(l, marker); i >= 0 {
+				return strings.TrimSpace(l[i:])
 			}
 		}
 	}
@@ -150,5 +160,5 @@ func failureLine(out string, exit *exec.ExitError) string {
 			return fmt.Sprintf("%s (%v)", l, exit)
 		}
 	}
-	return exit.Error()
+	return fmt.Sprint(exit)
 }
