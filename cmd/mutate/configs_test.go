@@ -69,7 +69,10 @@ func TestPreparedVariantsReadBack(t *testing.T) {
 		default:
 			continue
 		}
-		if !reflect.DeepEqual(got, base) {
+		// The settings only: the file's path and its parsed document differ by nature.
+		if !reflect.DeepEqual(got.Target, base.Target) || !reflect.DeepEqual(got.Declared, base.Declared) ||
+			got.Timeouts != base.Timeouts || got.Reports != base.Reports ||
+			got.Interpretations != base.Interpretations || got.Properties != base.Properties {
 			t.Errorf("%s: changes more than its own setting:\n%+v\n%+v", v.name, got, base)
 		}
 	}
