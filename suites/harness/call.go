@@ -160,10 +160,18 @@ func (s *Session) handler(op Op) func(*ndis.MiniportOffloadBlockList) error {
 // otherTrees describes completions of op whose tree the harness never handed over for op.
 func (s *Session) otherTrees(op Op) []string {
 	var out []string
+	more := 0
 	for _, e := range s.Host.Events() {
 		if e.Op == op && !s.handedOver(op, e.Tree) {
-			out = append(out, fmt.Sprintf("%p", e.Tree))
+			if len(out) < 4 {
+				out = append(out, fmt.Sprintf("%p", e.Tree))
+			} else {
+				more++
+			}
 		}
+	}
+	if more > 0 {
+		out = append(out, fmt.Sprintf("and %d more", more))
 	}
 	return out
 }

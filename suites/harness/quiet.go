@@ -33,8 +33,24 @@ func (s *Session) checkQuiet() {
 // against the ledger.
 func (s *Session) quietViolations() []Violation {
 	var found []Violation
+	// A flood of bad completions must not become a flood of violations: each rule is shown
+	// at most maxShown times, and the last one says how many more there were.
+	const maxShown = 4
+	shown := map[*rules.Rule]int{}
 	add := func(rule *rules.Rule, op Op, path, format string, args ...any) {
-		found = append(found, Violation{Rule: rule, Op: op, Path: path, Message: fmt.Sprintf(format, args...)})
+		shown[rule]++
+		switch n := shown[rule]; {
+		case n <= maxShown:
+			found = append(found, Violation{Rule: rule, Op: op, Path: path, Message: fmt.Sprintf(format, args...)})
+		default:
+			for i := len(found) - 1; i >= 0; i-- {
+				if found[i].Rule == rule {
+					base, _, _ := strings.Cut(found[i].Message, " (and ")
+					found[i].Message = fmt.Sprintf("%s (and %d more like it)", base, n-maxShown)
+					break
+				}
+			}
+		}
 	}
 	counts := map[handover]int{}
 	for _, e := range s.Host.Events() {
