@@ -169,8 +169,12 @@ func (s *Summary) print(w io.Writer) {
 	fmt.Fprintf(w, "score: %d killed / (%d viable - %d equivalent) = %.1f%%\n", s.Killed, s.Viable, s.Equivalent, s.Score)
 	ran := s.Viable
 	if ran > 0 {
-		fmt.Fprintf(w, "time: build %s (%s build), runs %s (%s per mutant), total %s\n",
-			seconds(s.BuildSeconds), s.Build, seconds(s.RunSeconds), seconds(s.RunSeconds/float64(ran)), seconds(s.TotalSeconds))
+		how := "once, every mutant in one schema"
+		if s.Build == "overlay" {
+			how = fmt.Sprintf("the unmutated suite and each mutant, %s per mutant on average", seconds(s.BuildSeconds/float64(ran+1)))
+		}
+		fmt.Fprintf(w, "time: build %s (%s), runs %s (%s per mutant), total %s\n",
+			seconds(s.BuildSeconds), how, seconds(s.RunSeconds), seconds(s.RunSeconds/float64(ran)), seconds(s.TotalSeconds))
 	}
 	if s.Survived > 0 {
 		fmt.Fprintf(w, "\nsurvivors (%d):\n", s.Survived)
