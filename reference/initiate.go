@@ -9,6 +9,7 @@ import (
 // initiate offloads the state in the tree in depth-first/breadth-next order
 // (concepts/traversing-a-state-tree.md) and writes a status into every block.
 func (t *Target) initiate(tree *ndis.MiniportOffloadBlockList) {
+	t.stopped = false
 	t.offloadLevel(tree, 0, true)
 }
 
@@ -18,19 +19,24 @@ func (t *Target) initiate(tree *ndis.MiniportOffloadBlockList) {
 // offloaded (or, for placeholders and linkers, handled) and how many failed.
 func (t *Target) offloadLevel(first *ndis.MiniportOffloadBlockList, parent ndis.Context, root bool) (ok, failed int) {
 	for b := first; b != nil; b = b.NextBlock {
+		if t.stopped {
+			// An earlier failure ended the traversal: this block is not attempted.
+			failSubtree(b)
+			failed++
+			continue
+		}
 		if t.offloadBlock(b, parent) {
 			ok++
 			continue
 		}
 		failed++
-		if root && b == first && t.cfg.RootFailureStopsWholeTree {
-			// The root could not be offloaded and, under this reading of
-			// concepts/partial-offloads-and-offload-failures.md, the traversal stops here.
-			for rest := b.NextBlock; rest != nil; rest = rest.NextBlock {
-				failSubtree(rest)
-				failed++
-			}
-			return ok, failed
+		// concepts/partial-offloads-and-offload-failures.md: when the state of the root cannot
+		// be offloaded, the traversal ends (CONFLICT-INIT-08), and under one reading of its
+		// step 6 so it does when a path's or neighbor's cannot (CONFLICT-INIT-13). A linker
+		// whose dependents all failed carries no state of its own, so it ends nothing.
+		if b.Role() == ndis.RoleNewOffload && (root && b == first && t.cfg.RootFailureStopsWholeTree ||
+			b.Layer() != ndis.LayerTCP && t.cfg.PathOrNeighborFailureStopsWholeTree) {
+			t.stopped = true
 		}
 	}
 	return ok, failed

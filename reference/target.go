@@ -32,6 +32,9 @@ type Config struct {
 	// RootFailureStopsWholeTree: when the root block fails, the traversal ends there and the
 	// blocks after it through NextBlock fail too, instead of only the root's subtree.
 	RootFailureStopsWholeTree bool
+	// PathOrNeighborFailureStopsWholeTree: when a path or neighbor block cannot be offloaded,
+	// the traversal ends there and every block after it fails too, instead of only its subtree.
+	PathOrNeighborFailureStopsWholeTree bool
 	// KeepaliveResetOnKeepAliveRestart: TCP_FLAG_KEEP_ALIVE_RESTART, rather than
 	// TCP_FLAG_MAX_RT_RESTART, makes an update reset the keepalive probe count and timeout.
 	KeepaliveResetOnKeepAliveRestart bool
@@ -50,6 +53,9 @@ type Target struct {
 	queue   chan request
 	done    chan struct{}
 	objects *registry
+	// stopped is set during an initiate once a failure has ended its traversal; only the
+	// worker goroutine touches it.
+	stopped bool
 }
 
 // request is one queued handler call.

@@ -216,10 +216,19 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			}
 		})
 
-		It("still attempts the next path and its connections: none is left as a skipped block", Rule(rules.InitiateFailureSkipsOnlyItsSubtree), func(ctx SpecContext) {
+		It("still attempts the next path and its connections (under pathOrNeighborFailureStopsWholeTree, none of them)", Rule(rules.InitiateFailureSkipsOnlyItsSubtree), func(ctx SpecContext) {
 			roomFor(s, 7)
 			out := s.Initiate(ctx, tree)
 			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiatePathMTUCondition, harness.Initiate, out.Path(failed)))
+			if interpretations().PathOrNeighborFailureStopsWholeTree {
+				// CONFLICT-INIT-13's other reading: the failed path ends the traversal.
+				for _, b := range ndis.Blocks(failed.NextBlock) {
+					because := harness.Because(rules.InitiateFailureSkipsOnlyItsSubtree, harness.Initiate, out.Path(b))
+					Expect(b.Status).To(Equal(ndis.StatusFailure), because)
+					Expect(b.Context()).To(BeZero(), because)
+				}
+				return
+			}
 			expectAttempted(out, failed.NextBlock)
 		})
 	})

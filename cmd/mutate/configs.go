@@ -69,14 +69,15 @@ func flipAll(in *config.Interpretations) error {
 	return nil
 }
 
-// flip sets field i of the interpretations v to the reading that is not the default: a bool
-// to true, the keepalive reset flag to keepAliveRestart. A switch of another kind is an error,
-// so a new kind of switch is not silently left at its default.
+// flip sets field i of the interpretations v, read from the default ginkgo.yml, to the reading
+// that is not the default: a bool to its opposite, the keepalive reset flag to
+// keepAliveRestart. A switch of another kind is an error, so a new kind of switch is not
+// silently left at its default.
 func flip(v reflect.Value, i int) error {
 	field := v.Field(i)
 	switch {
 	case field.Kind() == reflect.Bool:
-		field.SetBool(true)
+		field.SetBool(!field.Bool())
 	case field.Type() == reflect.TypeFor[config.KeepaliveResetFlag]():
 		field.Set(reflect.ValueOf(config.ResetOnKeepAliveRestart))
 	default:

@@ -52,7 +52,7 @@ func TestPreparedVariantsReadBack(t *testing.T) {
 			}
 			got.Target.Reference.Limits.TransmitBuffers = base.Target.Reference.Limits.TransmitBuffers
 		case "other-readings":
-			if !got.Interpretations.RootFailureStopsWholeTree {
+			if got.Interpretations.RootFailureStopsWholeTree == base.Interpretations.RootFailureStopsWholeTree {
 				t.Errorf("%s: rootFailureStopsWholeTree not flipped", v.name)
 			}
 			got.Interpretations = base.Interpretations

@@ -9,11 +9,12 @@ import "github.com/ndis-chimney/conformance/reference"
 func (c *Config) ReferenceConfig() reference.Config {
 	in := c.Interpretations
 	return reference.Config{
-		Limits:                           c.Target.Reference.Limits.TargetLimits(),
-		PlaceholderStatusFromDependents:  in.PlaceholderStatusFollowsDependents,
-		LinkerAllFailedPartialSuccess:    in.LinkerAllDependentsFailedPartialSuccess,
-		RootFailureStopsWholeTree:        in.RootFailureStopsWholeTree,
-		KeepaliveResetOnKeepAliveRestart: in.KeepaliveResetFlag == ResetOnKeepAliveRestart,
-		SendCompleteInitiateData:         in.InitiateSendDataOnlySendCompleted,
+		Limits:                              c.Target.Reference.Limits.TargetLimits(),
+		PlaceholderStatusFromDependents:     in.PlaceholderStatusFollowsDependents,
+		LinkerAllFailedPartialSuccess:       in.LinkerAllDependentsFailedPartialSuccess,
+		RootFailureStopsWholeTree:           in.RootFailureStopsWholeTree,
+		PathOrNeighborFailureStopsWholeTree: in.PathOrNeighborFailureStopsWholeTree,
+		KeepaliveResetOnKeepAliveRestart:    in.KeepaliveResetFlag == ResetOnKeepAliveRestart,
+		SendCompleteInitiateData:            in.InitiateSendDataOnlySendCompleted,
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ndis-chimney/conformance/suites/config"
 	"github.com/ndis-chimney/conformance/suites/rules"
 	"github.com/ndis-chimney/conformance/target"
 	"github.com/ndis-chimney/conformance/target/ndis"
@@ -248,6 +249,27 @@ func init() {
 
 // onInitiate returns hooks that apply rewrite to every initiate tree before forwarding its
 // completion.
+// claimOffloadedAfter marks every new-offload block of tree after failed's subtree, in
+// depth-first/breadth-next order, offloaded with a made-up context: a traversal that went on
+// where the reading ends it.
+func claimOffloadedAfter(tree, failed *ndis.MiniportOffloadBlockList) {
+	below := map[*ndis.MiniportOffloadBlockList]bool{}
+	for _, b := range ndis.Blocks(failed.DependentBlockList) {
+		below[b] = true
+	}
+	after := false
+	for i, v := range ndis.Walk(tree) {
+		if v.Block == failed {
+			after = true
+			continue
+		}
+		if after && !below[v.Block] && v.Block.Role() == ndis.RoleNewOffload && v.Block.Status == ndis.StatusFailure {
+			v.Block.Status = ndis.StatusSuccess
+			*v.Block.MiniportOffloadContext = ndis.Context(0xE000 + i)
+		}
+	}
+}
+
 func onInitiate(rewrite func(*ndis.MiniportOffloadBlockList)) func() Hooks {
 	return onCompletion(OpInitiate, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
 		rewrite(tree)
@@ -600,11 +622,45 @@ func init() {
 		})),
 	})
 
-	// The literal reading of the partial-offload page, against the default reading: a failed
-	// root ends the whole traversal.
+	// The page's reading of a failed root (CONFLICT-INIT-08) broken under its default: the
+	// target goes on and offloads the top-level blocks after the failed root.
+	Register(Fault{
+		Name:   "goes-on-after-a-failed-root",
+		Breaks: []*rules.Rule{rules.InitiateRootFailureStopsTraversal},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			if tree.Role() != ndis.RoleNewOffload || offloadedStatus(tree.Status) {
+				return
+			}
+			claimOffloadedAfter(tree, tree)
+		})),
+	})
+
+	// CONFLICT-INIT-13's other reading broken: with pathOrNeighborFailureStopsWholeTree, the
+	// target still offloads what follows a failed path.
+	Register(Fault{
+		Name:   "goes-on-after-a-failed-path-under-its-reading",
+		Breaks: []*rules.Rule{rules.InitiateFailureSkipsOnlyItsSubtree},
+		Configure: func(cfg *config.Config) {
+			cfg.Interpretations.PathOrNeighborFailureStopsWholeTree = true
+		},
+		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
+			for _, v := range ndis.Walk(tree) {
+				if v.Layer == ndis.LayerPath && v.Block.Role() == ndis.RoleNewOffload && !offloadedStatus(v.Block.Status) {
+					claimOffloadedAfter(tree, v.Block)
+					return
+				}
+			}
+		})),
+	})
+
+	// The page's reading of a failed root, taken under the other reading (switch off), where
+	// a failed root ends only its own subtree.
 	Register(Fault{
 		Name:   "stops-whole-tree-at-a-failed-root",
 		Breaks: []*rules.Rule{rules.InitiateFailureSkipsOnlyItsSubtree},
+		Configure: func(cfg *config.Config) {
+			cfg.Interpretations.RootFailureStopsWholeTree = false
+		},
 		Wrap: With(onInitiate(func(tree *ndis.MiniportOffloadBlockList) {
 			if offloadedStatus(tree.Status) || tree.MiniportOffloadContext == nil {
 				return

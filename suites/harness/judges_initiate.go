@@ -139,31 +139,54 @@ func judgeStatusFromDependents(j *Judging) {
 }
 
 // judgeFailedSubtrees: nothing below a new-offload block that was not offloaded is offloaded,
-// and every block there gets NDIS_STATUS_FAILURE; under rootFailureStopsWholeTree, neither is
-// anything after a failed root.
+// and every block there gets NDIS_STATUS_FAILURE; where the readings let the failure end the
+// whole traversal (endsTraversal), neither is anything after it.
 func judgeFailedSubtrees(j *Judging) {
 	if !j.initiating() {
 		return
 	}
 	for i, v := range j.views {
-		if v.Role != ndis.RoleNewOffload || Offloaded(v.After.Members.Status) || v.After.Members.Status == StatusUnwritten {
+		if !failedNewOffload(v) {
 			continue
 		}
 		for _, d := range j.subtree(v.Before.Block) {
 			j.checkNotAttempted(d, v, rules.InitiateNoOffloadUnderFailedBlock, rules.InitiateSkippedBlocksGetFailure)
 		}
+		rule := rules.InitiateFailureSkipsOnlyItsSubtree
 		if i == 0 && v.Parent == nil {
 			j.Arose(rules.InitiateRootFailureStopsTraversal)
-			if !j.S.Readings.RootFailureStopsWholeTree {
-				continue
-			}
-			for _, d := range j.views[1:] {
-				if d.Before.Block != v.Before.Block && !j.inSubtree(d.Before.Block, v.Before.Block) {
-					j.checkNotAttempted(d, v, rules.InitiateRootFailureStopsTraversal, rules.InitiateRootFailureStopsTraversal)
-				}
+			rule = rules.InitiateRootFailureStopsTraversal
+		}
+		if !j.endsTraversal(i, v) {
+			continue
+		}
+		for _, d := range j.views[i+1:] {
+			if !j.inSubtree(d.Before.Block, v.Before.Block) {
+				j.checkNotAttempted(d, v, rule, rule)
 			}
 		}
+		return // nothing after it was attempted, so no later block failed on its own
 	}
+}
+
+// failedNewOffload reports whether v is a new-offload block the target did not offload.
+func failedNewOffload(v blockView) bool {
+	st := v.After.Members.Status
+	return v.Role == ndis.RoleNewOffload && !Offloaded(st) && st != StatusUnwritten
+}
+
+// endsTraversal reports whether the failed new-offload block v, i-th in depth-first/breadth-next
+// order, ends the whole traversal under the selected readings: a failed root under
+// rootFailureStopsWholeTree (CONFLICT-INIT-08), a failed path or neighbor under
+// pathOrNeighborFailureStopsWholeTree (CONFLICT-INIT-13).
+func (j *Judging) endsTraversal(i int, v blockView) bool {
+	if !failedNewOffload(v) {
+		return false
+	}
+	if i == 0 && v.Parent == nil && j.S.Readings.RootFailureStopsWholeTree {
+		return true
+	}
+	return v.Layer != ndis.LayerTCP && j.S.Readings.PathOrNeighborFailureStopsWholeTree
 }
 
 // judgeTraversalGoesOn: after a new-offload block fails, the traversal goes on past its
@@ -177,11 +200,11 @@ func judgeTraversalGoesOn(j *Judging) {
 	}
 	skipped := j.notAttempted()
 	for i, v := range j.views {
-		if v.Role != ndis.RoleNewOffload || Offloaded(v.After.Members.Status) || v.After.Members.Status == StatusUnwritten {
+		if !failedNewOffload(v) {
 			continue
 		}
-		if i == 0 && v.Parent == nil && j.S.Readings.RootFailureStopsWholeTree {
-			return // the reading lets a failed root end the traversal
+		if j.endsTraversal(i, v) {
+			return // the reading has this failure end the traversal
 		}
 		var after []blockView
 		for _, d := range j.views[i+1:] {
@@ -248,17 +271,16 @@ func (j *Judging) checkNotAttempted(d, failed blockView, noOffload, failure *rul
 // traversal does not reach them (INIT-030, INIT-031), so no other status rule applies there.
 func (j *Judging) notAttempted() map[*ndis.MiniportOffloadBlockList]bool {
 	out := map[*ndis.MiniportOffloadBlockList]bool{}
-	if j.rootStopsTraversal() {
-		// Under rootFailureStopsWholeTree the traversal ends at a failed root: nothing after
-		// it is attempted either.
-		for _, v := range j.views[1:] {
+	stopped := false
+	for i, v := range j.views {
+		if stopped || v.Parent != nil && out[v.Parent] {
 			out[v.Before.Block] = true
+			continue
 		}
-		return out
-	}
-	for _, v := range j.views {
-		if v.Parent != nil && out[v.Parent] {
-			out[v.Before.Block] = true
+		if j.initiating() && j.endsTraversal(i, v) {
+			// The readings have this failure end the traversal: nothing after it is
+			// attempted either.
+			stopped = true
 			continue
 		}
 		if v.Parent != nil {
@@ -268,17 +290,6 @@ func (j *Judging) notAttempted() map[*ndis.MiniportOffloadBlockList]bool {
 		}
 	}
 	return out
-}
-
-// rootStopsTraversal reports whether the selected reading ends this initiate's traversal at
-// its root: the root is a new offload that was not offloaded, under rootFailureStopsWholeTree.
-func (j *Judging) rootStopsTraversal() bool {
-	if !j.initiating() || !j.S.Readings.RootFailureStopsWholeTree || len(j.views) == 0 {
-		return false
-	}
-	root := j.views[0]
-	st := root.After.Members.Status
-	return root.Parent == nil && root.Role == ndis.RoleNewOffload && !Offloaded(st) && st != StatusUnwritten
 }
 
 // viewOf returns the view of block b.
@@ -506,9 +517,9 @@ func judgeCauses(j *Judging) {
 	withTerminated := newTally(j.Model, true)
 	notOffloaded := map[*ndis.MiniportOffloadBlockList]bool{}
 	order := &traversal{}
-	stopped := j.rootStopsTraversal()
+	stopped := false
 	for i, v := range j.views {
-		if stopped && i > 0 {
+		if stopped {
 			continue // not attempted: the failed-subtree judge holds the rest of the tree
 		}
 		if v.Parent != nil && notOffloaded[v.Parent] {
@@ -530,6 +541,7 @@ func judgeCauses(j *Judging) {
 		if !j.Out.Concurrent {
 			j.judgeBlockCauses(v, st, cs, now, withTerminated, &state, order)
 		}
+		stopped = j.endsTraversal(i, v)
 		if Offloaded(st) {
 			now.offloaded(v.Layer, &state)
 			withTerminated.offloaded(v.Layer, &state)

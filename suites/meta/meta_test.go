@@ -184,10 +184,11 @@ func TestTheOtherReadingsHoldTogether(t *testing.T) {
 			inInterpretations = strings.HasPrefix(line, "interpretations:")
 		}
 		if inInterpretations {
-			for from, to := range map[string]string{": false": ": true", ": maxRtRestart": ": keepAliveRestart"} {
-				if strings.Contains(line, from) {
-					line = strings.Replace(line, from, to, 1)
+			for _, swap := range [][2]string{{": false", ": true"}, {": true", ": false"}, {": maxRtRestart", ": keepAliveRestart"}} {
+				if strings.Contains(line, swap[0]) {
+					line = strings.Replace(line, swap[0], swap[1], 1)
 					flipped++
+					break
 				}
 			}
 		}

@@ -349,7 +349,7 @@ var (
 		Observability: Observable,
 		Ops:           []string{OpInitiate},
 		Conflict:      "CONFLICT-INIT-08",
-		Note:          "Worked example: after TCP2 fails the target still offloads Path2's state. A later block may still fail for its own documented cause. Traversal order itself: tree.go.",
+		Note:          "Worked example: after TCP2 fails the target still offloads Path2's state. A later block may still fail for its own documented cause. Under pathOrNeighborFailureStopsWholeTree (CONFLICT-INIT-13) a failed path or neighbor ends the whole traversal instead, and this rule holds for failed connections only. Traversal order itself: tree.go.",
 	})
 
 	// InitiateRootFailureStopsTraversal: root failure ends the traversal.
@@ -361,7 +361,7 @@ var (
 		Observability: Observable,
 		Ops:           []string{OpInitiate},
 		Conflict:      "CONFLICT-INIT-08",
-		Note:          "Default reading: nothing in the failed root's dependent subtree is attempted (INIT-030) and its next-linked top-level blocks follow INIT-032; with rootFailureStopsWholeTree, no other block of the tree is attempted.",
+		Note:          "Default reading (rootFailureStopsWholeTree on, CONFLICT-INIT-08): no other block of the tree is attempted. With the switch off, nothing in the failed root's dependent subtree is attempted (INIT-030) and its next-linked top-level blocks follow INIT-032.",
 	})
 
 	// InitiateInProgressDefinition: when an offload counts as in progress.
@@ -733,7 +733,7 @@ var (
 		ID:      "CONFLICT-INIT-08",
 		Pages:   []string{pgInitPartial, pgInitTraverse},
 		Summary: "The partial-offload page says that if the root block list cannot be offloaded the target stops traversing the tree; taken literally, a failed root ends the whole traversal, next-linked top-level blocks included. Its own example shows a non-root failure (Path2) stopping only that block's subtree and another (TCP2) not stopping anything, and the traversal page aims at offloading as many connections as possible.",
-		Reading: "Default: 'root' is the root of the failed block's subtree; a failure skips only the blocks of its dependent subtree, and the target still attempts the next-linked blocks (INIT-030, INIT-032). With the switch, a failed root (the block OffloadBlockList points to) ends everything: every other block must carry a failure status and have no context written.",
+		Reading: "Default (rootFailureStopsWholeTree on), the page's own words: a root whose state cannot be offloaded (a new offload at the block OffloadBlockList points to) ends the traversal; every other block must carry a failure status and have no context written. A failure anywhere else skips only its dependent subtree (INIT-030, INIT-032). With the switch off, 'root' is read as the root of the failed block's subtree: a failed root skips only its dependent subtree and the target still attempts the next-linked top-level blocks.",
 		Switch:  "rootFailureStopsWholeTree",
 	})
 
@@ -765,5 +765,13 @@ var (
 		Pages:   []string{pgInitEvents},
 		Summary: "The processing-events page requires the target to keep receiving and indicating receive segments while an offload is in progress, then recommends not calling NdisTcpOffloadReceiveHandler (or the status and event indications) while an offload is in progress.",
 		Reading: "The duty (INIT-059) holds for connections already offloaded; the recommendation (INIT-042) is a SHOULD that yields to it, and INIT-038 (nothing for the connections of the pending initiate) is the hard limit. No switch: both rules need the data path.",
+	})
+
+	ConflictInitPathFailureScope = DefineConflict(Conflict{
+		ID:      "CONFLICT-INIT-13",
+		Pages:   []string{pgInitPartial, pgInitTraverse},
+		Summary: "Step 6 of the partial-offload example says that once Path2 fails the target 'stops traversing the state tree' and does not attempt TCP3; taken literally, a failed path ends the whole traversal. The note that follows singles out a failed root as the case that stops the traversal, step 4 to 5 shows the traversal going on after a failed block (TCP2), and the traversal page orders the tree so that as many connections as possible are offloaded. Path2 is the last top-level block of the example, so it cannot settle the question.",
+		Reading: "Default: a failed path or neighbor that is not the root ends only the traversal of its own dependent subtree (TCP3 in the example); the target still attempts the blocks after it (INIT-032). With the switch, it ends the whole traversal: every block after it in depth-first/breadth-next order must carry a failure status and have no context written.",
+		Switch:  "pathOrNeighborFailureStopsWholeTree",
 	})
 )
