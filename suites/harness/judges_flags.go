@@ -184,8 +184,10 @@ func keepAliveMayHaveRunOut(o *Object, at time.Time) bool {
 	return false
 }
 
-// ticksSince bounds the clock ticks between two moments, taking a tick to last at least a
-// millisecond.
+// ticksSince bounds the clock ticks between two moments. A tick is 1/TicksPerSecond of a
+// second, which the host sets in OID_TCP_CONNECTION_OFFLOAD_PARAMETERS; this host never sets
+// it (the contract carries no OIDs yet), so the page's default of 1000 holds
+// (ddi/ns-ndischimney-_ndis_tcp_connection_offload_parameters.md) and a tick is a millisecond.
 func ticksSince(from, to time.Time) uint32 {
 	ms := to.Sub(from).Milliseconds() + 1
 	if ms < 0 {
