@@ -15,6 +15,7 @@
 package suites
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -259,6 +260,21 @@ var _ = ginkgo.AfterEach(func() {
 	if start.failed && start.reason == "" {
 		msg := strings.TrimPrefix(strings.TrimSpace(spec.Failure.Message), "[harness] ")
 		start.reason = fmt.Sprintf("%s (in %q)", strings.SplitN(msg, "\n", 2)[0], spec.FullText())
+	}
+})
+
+// Every target is closed at the end of its spec; a faulty one may still complete a tree long
+// after. The run keeps watching for timeouts.afterClose after the last spec, then judges every
+// completion made after its session closed (harness.LateViolations) against the rule it breaks.
+var _ = ginkgo.AfterSuite(func() {
+	if run.cfg == nil || harness.SessionsClosed() == 0 {
+		return
+	}
+	watch, cancel := context.WithTimeout(context.Background(), run.cfg.Timeouts.AfterClose.D())
+	defer cancel()
+	<-watch.Done() // the watch window: late completions are what is being watched for
+	if vs := harness.LateViolations(); len(vs) > 0 {
+		harness.FailWithViolations(vs)
 	}
 })
 

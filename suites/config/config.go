@@ -108,7 +108,13 @@ type Timeouts struct {
 	Completion Duration `yaml:"completion"` // for a completion to arrive
 	Handler    Duration `yaml:"handler"`    // for a handler call to return
 	Settle     Duration `yaml:"settle"`     // watching for late completions and writes at the end of a spec
+	// AfterClose is how long, after the last spec, the run keeps watching the targets it
+	// closed for completions they make too late (optional, 1s when left out).
+	AfterClose Duration `yaml:"afterClose"`
 }
+
+// DefaultAfterClose is timeouts.afterClose when ginkgo.yml leaves it out.
+const DefaultAfterClose = Duration(time.Second)
 
 // Reports says where reports are written. Relative paths are relative to the directory of
 // ginkgo.yml.
@@ -223,6 +229,9 @@ func Parse(data []byte) (*Config, error) {
 		return nil, err
 	}
 	cfg.doc = &doc
+	if cfg.Timeouts.AfterClose == 0 {
+		cfg.Timeouts.AfterClose = DefaultAfterClose
+	}
 	if cfg.Interpretations.KeepaliveResetFlag == "" {
 		// Left out: the suite's reading, the first value. Written out, "" is refused; left as
 		// "", the configuration could not be written back and read again.

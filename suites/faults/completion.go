@@ -55,6 +55,53 @@ func init() {
 	}
 }
 
+// A second completion long after the first: after the spec that handed the tree over has
+// closed its target (100 ms, 1 s), or from inside Close. The run must still count it against
+// the operation's exactly-once rule (judged after the last spec).
+func init() {
+	rs := harness.Contract(harness.Initiate)
+	for _, later := range []struct {
+		name  string
+		delay time.Duration
+	}{{"100ms", 100 * time.Millisecond}, {"1s", time.Second}} {
+		Register(Fault{
+			Name:   "initiate-completes-again-" + later.name + "-later",
+			Breaks: []*rules.Rule{rs.ExactlyOnce},
+			Wrap: With(onCompletion(OpInitiate, func(tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+				forward(tree)
+				time.AfterFunc(later.delay, func() { forward(tree) })
+			})),
+		})
+	}
+	Register(Fault{
+		Name:   "initiate-completes-again-at-close",
+		Breaks: []*rules.Rule{rs.ExactlyOnce},
+		Wrap: With(func() Hooks {
+			var mu sync.Mutex
+			var completed []func()
+			return Hooks{
+				Complete: func(op Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+					forward(tree)
+					if op == OpInitiate {
+						mu.Lock()
+						completed = append(completed, func() { forward(tree) })
+						mu.Unlock()
+					}
+				},
+				Closing: func() {
+					mu.Lock()
+					again := completed
+					completed = nil
+					mu.Unlock()
+					for _, f := range again {
+						f()
+					}
+				},
+			}
+		}),
+	})
+}
+
 // onCompletion returns hooks that replace the completion of op with complete.
 func onCompletion(target Op, complete func(*ndis.MiniportOffloadBlockList, func(*ndis.MiniportOffloadBlockList))) func() Hooks {
 	return func() Hooks {

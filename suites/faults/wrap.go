@@ -27,6 +27,8 @@ type Hooks struct {
 	SendComplete func(chain *ndis.NetBufferList, forward func(*ndis.NetBufferList))
 	// Opened runs once the inner target is open, with the host the suite gave.
 	Opened func(host target.Host)
+	// Closing runs when the suite closes the target, before the inner target is closed.
+	Closing func()
 }
 
 // Wrapped is a target whose handlers and completions pass through Hooks.
@@ -54,8 +56,13 @@ func (w *Wrapped) Open(host target.Host) (target.Info, error) {
 	return info, err
 }
 
-// Close closes the inner target.
-func (w *Wrapped) Close() error { return w.Inner.Close() }
+// Close runs the Closing hook and closes the inner target.
+func (w *Wrapped) Close() error {
+	if w.Hooks.Closing != nil {
+		w.Hooks.Closing()
+	}
+	return w.Inner.Close()
+}
 
 func (w *Wrapped) handle(op Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
 	if w.Hooks.Handler != nil {

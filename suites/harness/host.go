@@ -49,6 +49,8 @@ type Host struct {
 	InsideWait time.Duration
 	// calls counts handler calls in progress, for send completions, which name no tree.
 	calls atomic.Int32
+	// closed is set when the session ends; completions after it are kept apart (afterclose.go).
+	closed *closure
 	// Terse leaves snapshots unrendered (no Text): the property runner, which plays thousands
 	// of operations and reports a failure as its scenario, sets it.
 	Terse bool
@@ -106,6 +108,9 @@ func (h *Host) insideCall(tree *ndis.MiniportOffloadBlockList) bool {
 }
 
 func (h *Host) record(op Op, tree *ndis.MiniportOffloadBlockList) {
+	if h.recordLate(op, tree) {
+		return
+	}
 	e := Event{Op: op, Tree: tree, At: time.Now()}
 	if tree != nil {
 		e.Snapshot = h.take(tree)

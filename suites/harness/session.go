@@ -97,19 +97,26 @@ func OpenTarget(t target.Target, timing Timing, overrides target.Limits) (*Sessi
 // target flushed while closing. It does not wait out the settle window.
 func (s *Session) End() {
 	err := s.Target.Close()
+	s.Host.markClosed(ginkgo.CurrentSpecReport().FullText(), s.handed)
 	s.checkQuiet()
 	if err != nil {
 		s.violate(nil, 0, "", "closing the target failed: %v", err)
 	}
 }
 
+// close ends a spec's session: it watches for the Settle window, closes the target, then
+// judges the whole session once, with everything the target flushed while closing. The
+// target is closed whatever the judging finds, so a failing spec leaks nothing.
 func (s *Session) close() {
 	ginkgo.GinkgoHelper()
-	s.verifyQuiet()
-	if err := s.Target.Close(); err != nil {
-		ginkgo.Fail(fmt.Sprintf("[harness] closing the target failed: %v", err))
+	s.settle()
+	err := s.Target.Close()
+	s.Host.markClosed(ginkgo.CurrentSpecReport().FullText(), s.handed)
+	found := s.quietViolations()
+	if err != nil {
+		found = append(found, Violation{Message: fmt.Sprintf("closing the target failed: %v", err)})
 	}
-	s.checkQuiet() // what the target flushed while closing
+	s.fail(found...)
 }
 
 // Override returns the limits of declared with every limit that over declares replaced.

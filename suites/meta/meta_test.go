@@ -121,6 +121,19 @@ func runFault(t *testing.T, bin, reportDir string, f *faults.Fault, control bool
 			}
 		}
 	}
+	// Also the rules the conformance report counts as failed: what the run judged after the
+	// last spec (a completion long after its target was closed) belongs to no spec.
+	if data, err := os.ReadFile(filepath.Join(reportDir, "conformance.json")); err == nil {
+		var c report.Conformance
+		if err := json.Unmarshal(data, &c); err != nil {
+			t.Fatalf("reading the conformance report of the run against %s: %v", f.Name, err)
+		}
+		for _, r := range c.Rules {
+			if r.Outcome == report.Failed {
+				failed[r.ID] = true
+			}
+		}
+	}
 	return failed
 }
 

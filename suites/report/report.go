@@ -272,6 +272,19 @@ func Build(r types.Report, h Header) Conformance {
 	ran, judged := 0, 0
 	for _, s := range r.SpecReports {
 		if s.LeafNodeType.Is(types.NodeTypesForSuiteLevelNodes) && s.State.Is(types.SpecStateFailureStates) {
+			// A suite node that found violations (late completions, judged after the last
+			// spec) counts them against their rules; any other failure there is a problem of
+			// the run.
+			if vs := violationsOf(s); len(vs) > 0 {
+				for _, v := range vs {
+					if _, ok := rules.ByID(v.Rule); ok {
+						findings[v.Rule] = append(findings[v.Rule], finding{rule: v.Rule, kind: violated, spec: "after the last spec (" + s.LeafNodeType.String() + ")", violation: v})
+						continue
+					}
+					c.RunProblems = append(c.RunProblems, suiteNodeProblem(s))
+				}
+				continue
+			}
 			c.RunProblems = append(c.RunProblems, suiteNodeProblem(s))
 		}
 		if s.LeafNodeType != types.NodeTypeIt {
