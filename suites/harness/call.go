@@ -71,9 +71,6 @@ func (s *Session) Begin(op Op, tree *ndis.MiniportOffloadBlockList) *Pending {
 		// the spec checks needs a target that does.
 		ginkgo.Skip("the spec offloads an IPv6 path, and the target does not declare IPv6 offload (SupportIPv6)")
 	}
-	if op == Initiate && !s.Info.Capabilities.TCPConnectionOffload.SupportSack {
-		withoutSack(tree)
-	}
 	s.prepare(op, tree)
 	p := &Pending{s: s, op: op, tree: tree, before: s.Host.take(tree), began: time.Now()}
 	s.handed = append(s.handed, handover{op: op, tree: tree})
@@ -287,19 +284,6 @@ func (s *Session) MustInitiate(ctx context.Context, tree *ndis.MiniportOffloadBl
 }
 
 // offloadsIPv6 reports whether tree carries new IPv6 path state.
-// withoutSack clears TCP_FLAG_SACK_ENABLED in the constant state of every connection a tree
-// offloads. The host enables SACK on a connection for the target to send and receive SACK
-// blocks (ddi/ns-ndischimney-_tcp_offload_state_const.md); a target that does not declare
-// SupportSack has said it cannot (ddi/ns-ntddndis-_ndis_tcp_connection_offload.md), so the
-// host does not ask it to. No spec checks SACK itself, so none needs to skip.
-func withoutSack(tree *ndis.MiniportOffloadBlockList) {
-	for _, b := range ndis.Blocks(tree) {
-		if b.TCPConst != nil && b.Role() == ndis.RoleNewOffload {
-			b.TCPConst.Flags &^= ndis.TCPFlagSackEnabled
-		}
-	}
-}
-
 func offloadsIPv6(tree *ndis.MiniportOffloadBlockList) bool {
 	for _, b := range ndis.Blocks(tree) {
 		if b.PathConst != nil && b.Header.Type.IsIPv6() {
