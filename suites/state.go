@@ -319,6 +319,27 @@ var _ = Describe("MiniportUpdateOffload", func() {
 			Expect(got.KeepAlive.TimeoutDelta).To(BeNumerically("<=", newTimeout), because)
 		})
 	})
+
+	Context("when an update changes KaProbeCount, KaTimeout and KaInterval with neither restart flag set and MaxRT 0", func() {
+		It("leaves the delegated KeepAlive.ProbeCount, KeepAlive.TimeoutDelta and TotalRT unreset", Rule(rules.NoResetWithoutRestartFlag), func(ctx SpecContext) {
+			const probes = 3
+			tree := fixtures.OneConnection()
+			fixtures.KeepAliveRunning(fixtures.TCPBlock(tree), probes, stRunningDelta)
+			fixtures.TCPBlock(tree).TCPDelegated.TotalRT = stTotalRT
+			const newTimeout, newInterval = 3600000, 2000
+			got, path := stUpdateThenQuery(ctx, s, tree, func(c *ndis.TCPOffloadStateCached) {
+				c.Flags &^= ndis.TCPFlagKeepAliveRestart | ndis.TCPFlagMaxRTRestart
+				c.MaxRT = 0
+				c.KaProbeCount, c.KaTimeout, c.KaInterval = 5, newTimeout, newInterval
+			})
+			because := harness.Because(rules.NoResetWithoutRestartFlag, harness.Query, path) +
+				fmt.Sprintf("\nat offload: KeepAlive.ProbeCount %d, KeepAlive.TimeoutDelta %d ticks, TotalRT %d; the update set neither restart flag", probes, stRunningDelta, stTotalRT)
+			Expect(got.KeepAlive.ProbeCount).To(BeNumerically(">=", probes), because)
+			Expect(got.KeepAlive.TimeoutDelta).To(BeNumerically("<=", max(stRunningDelta, newInterval)), because+
+				"\na keepalive timer that was not restarted has counted down, or sent a probe and waits KaInterval")
+			Expect(got.TotalRT).NotTo(BeZero(), because)
+		})
+	})
 })
 
 var _ = Describe("MiniportInitiateOffload", func() {

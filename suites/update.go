@@ -256,6 +256,14 @@ var _ = Describe("MiniportUpdateOffload", func() {
 		},
 		Entry("completes a stand-alone TCP block with a legal Status and applies its cached state", Rule(rules.UpdateTreeStandAloneOrRoot),
 			updateCase{shape: updStandAloneTCP}),
+		Entry("completes a stand-alone path block with a legal Status and applies its cached state", Rule(rules.UpdateTreeStandAloneOrRoot),
+			updateCase{shape: func(t *ndis.MiniportOffloadBlockList) *ndis.MiniportOffloadBlockList {
+				return fixtures.Linker(ndis.LayerPath, updCtx(t, "neighbor[0]/path[0]"))
+			}}),
+		Entry("completes a stand-alone neighbor block with a legal Status and applies its cached state", Rule(rules.UpdateTreeStandAloneOrRoot),
+			updateCase{shape: func(t *ndis.MiniportOffloadBlockList) *ndis.MiniportOffloadBlockList {
+				return fixtures.Linker(ndis.LayerNeighbor, updCtx(t, "neighbor[0]"))
+			}}),
 		Entry("completes every block of a neighbor-path-TCP tree with a legal Status and applies its cached state", Rule(rules.UpdateTreeStandAloneOrRoot),
 			updateCase{shape: func(t *ndis.MiniportOffloadBlockList) *ndis.MiniportOffloadBlockList { return t }}),
 	)

@@ -109,3 +109,10 @@ func (v VLANIDs) String() string {
 	}
 	return fmt.Sprint(v.IDs)
 }
+
+// Encapsulation flags of TCPConnectionOffload.Encapsulation, mirroring the NDIS_ENCAPSULATION_*
+// values of ntddndis.h (NUMERIC-VALUES.md, section 3.8).
+const (
+	EncapsulationIEEE8023          uint32 = 0x00000002 // NDIS_ENCAPSULATION_IEEE_802_3
+	EncapsulationIEEELLCSNAPRouted uint32 = 0x00000010 // NDIS_ENCAPSULATION_IEEE_LLC_SNAP_ROUTED
+)

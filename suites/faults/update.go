@@ -122,6 +122,21 @@ func init() {
 	})
 
 	Register(Fault{
+		Name:   "update-resets-timers-without-restart-flags",
+		Breaks: []*rules.Rule{rules.NoResetWithoutRestartFlag},
+		Wrap: With(swapOnUpdate(func(b *ndis.MiniportOffloadBlockList) func() {
+			if b.TCPCached == nil {
+				return nil
+			}
+			orig := b.TCPCached
+			c := *orig
+			c.Flags |= ndis.TCPFlagMaxRTRestart | ndis.TCPFlagKeepAliveRestart
+			b.TCPCached = &c
+			return func() { b.TCPCached = orig }
+		})),
+	})
+
+	Register(Fault{
 		Name:   "update-applies-delegated-state",
 		Breaks: []*rules.Rule{rules.UpdateOnlyCachedVariables},
 		Wrap:   With(updateAppliesDelegated),

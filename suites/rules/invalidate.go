@@ -327,7 +327,7 @@ var (
 		Observability: Observable,
 		Ops:           []string{OpInvalidate},
 		Layers:        []string{LayerNeighbor, LayerPath, LayerTCP},
-		Note:          "Checked by invalidating a neighbor, a path and a TCP object in turn: each completes with a legal status per block, and the later terminate succeeds (INV-011).",
+		Note:          "Checked by invalidating a neighbor, a path and a TCP object in turn: each completes with a legal status per block, and the later terminate succeeds (INV-011). A FAILURE, whose one stated cause is corrupt hardware state (INV-018), counts against the rule by default and makes the spec skip with acceptFailureWithoutCause (CONFLICT-TERM-02).",
 	})
 
 	// InvalidateCorruptCompleteWithFailure: recovery step 1.

@@ -530,6 +530,18 @@ var (
 		Note:          "No reset value is given; the suite reads reset as restarting the countdown: a query right after the update must not show the remaining pre-update time carried over.",
 	})
 
+	// NoResetWithoutRestartFlag: the negative side of UPD-045/046, STATE-028/029.
+	NoResetWithoutRestartFlag = Define(Rule{
+		ID:            "UPD-049",
+		Level:         MustNot,
+		Text:          "An update whose TCP cached Flags set neither TCP_FLAG_KEEP_ALIVE_RESTART nor TCP_FLAG_MAX_RT_RESTART, and whose MaxRT is 0, resets none of the connection's delegated KeepAlive.ProbeCount, KeepAlive.TimeoutDelta and TotalRT, even when it changes KaProbeCount, KaTimeout or KaInterval.",
+		Sources:       []string{updPgHandler, updPgSequence, updPgTCPCached, updPgCached, updPgKeepalive, updPgRetransmit},
+		Observability: Observable,
+		Ops:           []string{OpUpdate, OpQuery},
+		Layers:        []string{LayerTCP},
+		Note:          "The flag pages state the resets in the positive direction only; the negative follows from the handler and sequence pages' 'Only cached variables are updated', of which the flags (and a non-zero MaxRT, STATE-037) are the stated exceptions. With neither flag set both readings of CONFLICT-UPD-02 agree. Checked: keepalive running (3 probes, 500 ticks left) and TotalRT 40 at offload, an update of KaProbeCount, KaTimeout and KaInterval with neither flag, a query: ProbeCount not below 3, TimeoutDelta not above the larger of 500 and KaInterval (a timer that only counted down, or sent a probe), TotalRT not 0.",
+	})
+
 	// HostUpdatesInitialRcvWnd: SO_RCVBUF row of the table.
 	HostUpdatesInitialRcvWnd = Define(Rule{
 		ID:            "UPD-047",
