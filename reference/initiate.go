@@ -32,10 +32,11 @@ func (t *Target) offloadLevel(first *ndis.MiniportOffloadBlockList, parent ndis.
 		failed++
 		// concepts/partial-offloads-and-offload-failures.md: when the state of the root cannot
 		// be offloaded, the traversal ends (CONFLICT-INIT-08), and under one reading of its
-		// step 6 so it does when a path's or neighbor's cannot (CONFLICT-INIT-13). A linker
+		// step 6 so it does when another path's or neighbor's cannot (CONFLICT-INIT-13). A linker
 		// whose dependents all failed carries no state of its own, so it ends nothing.
-		if b.Role() == ndis.RoleNewOffload && (root && b == first && t.cfg.RootFailureStopsWholeTree ||
-			b.Layer() != ndis.LayerTCP && t.cfg.PathOrNeighborFailureStopsWholeTree) {
+		isRoot := root && b == first
+		if b.Role() == ndis.RoleNewOffload && (isRoot && t.cfg.RootFailureStopsWholeTree ||
+			!isRoot && b.Layer() != ndis.LayerTCP && t.cfg.PathOrNeighborFailureStopsWholeTree) {
 			t.stopped = true
 		}
 	}

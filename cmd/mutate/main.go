@@ -1,7 +1,10 @@
 // Command mutate measures how much of the reference target's own code the conformance suite
 // checks. It makes small changes (mutants) to the function bodies of the packages under test,
 // one at a time, builds the suite's test binary with each, and runs it against the in-process
-// reference: a mutant is killed when the suite fails (a crash or a timeout counts). A mutant
+// reference: a mutant is killed when the suite, or the pin of the reference's declaration
+// beside it, fails (a crash or a timeout counts), or when under the default configuration it
+// makes a spec skip because the target declared less or answered NDIS_STATUS_FAILURE (which
+// suites/meta's TestTheReferenceSkipsNoSpecItCouldRun fails on). A mutant
 // that passes the default ginkgo.yml is run again under the other configurations the meta
 // tests use, and is killed if any of them fails.
 //
@@ -30,6 +33,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ndis-chimney/conformance/suites/report"
 )
 
 type options struct {
@@ -158,7 +163,7 @@ func mutate(o options) (int, error) {
 		r:        &runner{suiteDir: filepath.Join(root, o.suite), work: work, timeout: o.timeout},
 		variants: vs,
 		eq:       eq,
-		skipped:  map[string]map[string]bool{},
+		skipped:  map[string]map[string]string{},
 	}
 	sum := &Summary{Build: o.build}
 	for _, p := range pkgs {
@@ -260,7 +265,7 @@ type session struct {
 	eq       equivalents
 
 	// skipped holds, per configuration, the specs the unmutated reference skips.
-	skipped map[string]map[string]bool
+	skipped map[string]map[string]string
 
 	mu        sync.Mutex
 	done      int
@@ -363,10 +368,20 @@ func (s *session) one(m *Mutant, total int) (Result, error) {
 			res.Status, res.KilledBy, res.Detail = StatusKilled, v.name, vd.detail
 			break
 		}
-		for spec := range vd.skipped {
-			if !s.skipped[v.name][spec] {
-				res.NewSkips = append(res.NewSkips, v.name+": "+spec)
+		pinned := ""
+		for spec, msg := range vd.skipped {
+			if _, ok := s.skipped[v.name][spec]; ok {
+				continue
 			}
+			res.NewSkips = append(res.NewSkips, v.name+": "+spec)
+			if v.name == "default" && report.TargetShortfall(msg) && pinned == "" {
+				pinned = fmt.Sprintf("%q skipped: %s", spec, firstLine(msg))
+			}
+		}
+		if pinned != "" {
+			// suites/meta's TestTheReferenceSkipsNoSpecItCouldRun fails on such a skip.
+			res.Status, res.KilledBy, res.Detail = StatusKilled, "skip-pin", pinned
+			break
 		}
 	}
 	if res.Status == StatusKilled {
@@ -461,4 +476,10 @@ func moduleRoot() (string, error) {
 		return "", errors.New("not inside a Go module")
 	}
 	return filepath.Dir(mod), nil
+}
+
+// firstLine returns the first line of s, trimmed.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return line
 }

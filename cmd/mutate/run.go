@@ -70,8 +70,8 @@ type verdict struct {
 	timedOut bool   // killed by the runner's timeout: a hang, not a failed spec
 	detail   string // the first failed spec, or how the run ended (timeout, crash)
 	took     time.Duration
-	// skipped are the full texts of the specs a passing run skipped.
-	skipped map[string]bool
+	// skipped are the full texts of the specs a passing run skipped, with why.
+	skipped map[string]string
 }
 
 // run runs bin with the given mutant selected (0: none) under one configuration. Reports go to
@@ -86,7 +86,8 @@ func (r *runner) run(bin string, mutant int, v preparedVariant) (verdict, error)
 	ctx, cancel := context.WithTimeout(context.Background(), r.timeout)
 	defer cancel()
 	jsonReport := filepath.Join(reports, "mutate-ginkgo.json")
-	args := append([]string{"-test.run=^TestConformance$", "-report-dir=" + reports, "-ginkgo.json-report=" + jsonReport,
+	// The suite, and the pin of what the reference declares, which lives beside it.
+	args := append([]string{"-test.run=^(TestConformance|TestTheReferenceDeclaresWhatItImplements)$", "-report-dir=" + reports, "-ginkgo.json-report=" + jsonReport,
 		"-ginkgo.fail-fast", "-ginkgo.no-color"}, v.args...)
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = r.suiteDir
@@ -114,8 +115,9 @@ func (r *runner) run(bin string, mutant int, v preparedVariant) (verdict, error)
 	return verdict{failed: true, detail: failureLine(out.String(), exit), took: took}, nil
 }
 
-// skippedSpecs reads the specs a run skipped from its Ginkgo JSON report.
-func skippedSpecs(path string) (map[string]bool, error) {
+// skippedSpecs reads the specs a run skipped, with their skip messages, from its Ginkgo JSON
+// report.
+func skippedSpecs(path string) (map[string]string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("the suite passed but wrote no JSON report: %v", err)
@@ -124,11 +126,11 @@ func skippedSpecs(path string) (map[string]bool, error) {
 	if err := json.Unmarshal(data, &reports); err != nil {
 		return nil, fmt.Errorf("reading %s: %v", path, err)
 	}
-	out := map[string]bool{}
+	out := map[string]string{}
 	for _, r := range reports {
 		for _, s := range r.SpecReports {
 			if s.LeafNodeType == types.NodeTypeIt && s.State == types.SpecStateSkipped {
-				out[s.FullText()] = true
+				out[s.FullText()] = s.Failure.Message
 			}
 		}
 	}

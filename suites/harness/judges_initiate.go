@@ -177,16 +177,32 @@ func failedNewOffload(v blockView) bool {
 
 // endsTraversal reports whether the failed new-offload block v, i-th in depth-first/breadth-next
 // order, ends the whole traversal under the selected readings: a failed root under
-// rootFailureStopsWholeTree (CONFLICT-INIT-08), a failed path or neighbor under
+// rootFailureStopsWholeTree (CONFLICT-INIT-08), any other failed path or neighbor under
 // pathOrNeighborFailureStopsWholeTree (CONFLICT-INIT-13).
 func (j *Judging) endsTraversal(i int, v blockView) bool {
 	if !failedNewOffload(v) {
 		return false
 	}
-	if i == 0 && v.Parent == nil && j.S.Readings.RootFailureStopsWholeTree {
-		return true
+	if i == 0 && v.Parent == nil {
+		return j.S.Readings.RootFailureStopsWholeTree
+	}
+	if v.Parent != nil && !j.attempted(j.viewOf(v.Parent)) {
+		return false // never attempted, so it ends nothing
 	}
 	return v.Layer != ndis.LayerTCP && j.S.Readings.PathOrNeighborFailureStopsWholeTree
+}
+
+// attempted reports whether the traversal goes on into the dependents of parent: a placeholder
+// always; a linker that names a live object of its layer; a new offload that was offloaded.
+func (j *Judging) attempted(parent blockView) bool {
+	switch parent.Role {
+	case ndis.RolePlaceholder:
+		return true
+	case ndis.RoleLinker:
+		o, ok := j.Model.Object(parent.Before.Slot)
+		return ok && o.Layer == parent.Layer
+	}
+	return Offloaded(parent.After.Members.Status)
 }
 
 // judgeTraversalGoesOn: after a new-offload block fails, the traversal goes on past its

@@ -232,3 +232,11 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TargetShortfall reports whether a spec's skip message says the target fell short of what the
+// spec needs: it declared less, or answered a setup step with NDIS_STATUS_FAILURE, which the
+// pages allow some operations without a stated cause. Against the reference, which declares
+// all it implements and fails no healthy operation, such a skip means a spec went unrun.
+func TargetShortfall(skipMessage string) bool {
+	return strings.Contains(skipMessage, "NDIS_STATUS_FAILURE") || strings.Contains(skipMessage, "does not declare")
+}
