@@ -236,6 +236,45 @@ var _ = Describe("MiniportInitiateOffload", func() {
 		})
 	})
 
+	// A failed first block below the root ends only its own subtree under either reading of
+	// CONFLICT-INIT-08: rootFailureStopsWholeTree concerns the block OffloadBlockList points to,
+	// not the first block of each level.
+	Context("when the first of two new connections under a linker to an offloaded path cannot be offloaded", Capability("maxInitialRcvWnd"), func() {
+		It("still attempts the second connection: it is not left as a skipped block", Rule(rules.InitiateFailureSkipsOnlyItsSubtree), func(ctx SpecContext) {
+			if m, _ := connectionCapacity(s); m < 2 {
+				Skip("the declared connection capacity is below two connections")
+			}
+			roomFor(s, 4)
+			first := s.MustInitiate(ctx, fixtures.OneConnection())
+			tree := fixtures.ConnectionOnOffloadedPath(first.Tree.DependentBlockList.Context(), 2)
+			failed := tree.DependentBlockList.DependentBlockList
+			failConnection(s, failed)
+			out := s.Initiate(ctx, tree)
+			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPRcvWindowCondition, harness.Initiate, out.Path(failed)))
+			expectAttempted(out, failed.NextBlock)
+		})
+	})
+
+	Context("when the only connection under the first of two path linkers below a placeholder cannot be offloaded", Capability("maxInitialRcvWnd"), func() {
+		It("still attempts the second linker and its connection: neither is left as a skipped block", Rule(rules.InitiateFailureSkipsOnlyItsSubtree), func(ctx SpecContext) {
+			if m, _ := connectionCapacity(s); m < 3 {
+				Skip("the declared connection capacity is below three connections")
+			}
+			limitAtLeast(s.Limits.PathEntries, 2, "path entries")
+			roomFor(s, 6)
+			first := s.MustInitiate(ctx, fixtures.PathsOnOneNeighbor(2))
+			paths := first.Tree.Dependents()
+			failed := fixtures.NewConnection(200)
+			failConnection(s, failed)
+			second := fixtures.Under(fixtures.Linker(ndis.LayerPath, paths[1].Context()), fixtures.NewConnection(201))
+			tree := fixtures.Under(fixtures.Placeholder(ndis.LayerNeighbor),
+				fixtures.Under(fixtures.Linker(ndis.LayerPath, paths[0].Context()), failed), second)
+			out := s.Initiate(ctx, tree)
+			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPRcvWindowCondition, harness.Initiate, out.Path(failed)))
+			expectAttempted(out, second)
+		})
+	})
+
 	Context("when the root neighbor of an initiate tree cannot be offloaded", Capability("interfaceVLANIDs"), func() {
 		It("writes NDIS_STATUS_FAILURE into every path and connection above the root, none of which it attempted", Rule(rules.InitiateSkippedBlocksGetFailure), func(ctx SpecContext) {
 			tree := fixtures.LongChains(2, 2)
