@@ -23,9 +23,11 @@ func (t *Target) offloadLevel(first *ndis.MiniportOffloadBlockList, parent ndis.
 			continue
 		}
 		failed++
-		if root && b == first && t.cfg.RootFailureStopsWholeTree {
-			// The root could not be offloaded and, under this reading of
-			// concepts/partial-offloads-and-offload-failures.md, the traversal stops here.
+		if root && b == first && b.Role() == ndis.RoleNewOffload && t.cfg.RootFailureStopsWholeTree {
+			// The root's state could not be offloaded and, under this reading of
+			// concepts/partial-offloads-and-offload-failures.md, the traversal stops here. A
+			// linker root carries no state of its own: its FAILURE says only that its
+			// dependents failed, so the traversal goes on.
 			for rest := b.NextBlock; rest != nil; rest = rest.NextBlock {
 				failSubtree(rest)
 				failed++

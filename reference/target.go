@@ -29,8 +29,9 @@ type Config struct {
 	// LinkerAllFailedPartialSuccess: a linker whose dependents all failed gets
 	// NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS instead of NDIS_STATUS_FAILURE.
 	LinkerAllFailedPartialSuccess bool
-	// RootFailureStopsWholeTree: when the root block fails, the traversal ends there and the
-	// blocks after it through NextBlock fail too, instead of only the root's subtree.
+	// RootFailureStopsWholeTree: when the root block's state cannot be offloaded, the
+	// traversal ends there and the blocks after it through NextBlock fail too, instead of only
+	// the root's subtree. A linker root has no state of its own and never stops it.
 	RootFailureStopsWholeTree bool
 	// KeepaliveResetOnKeepAliveRestart: TCP_FLAG_KEEP_ALIVE_RESTART, rather than
 	// TCP_FLAG_MAX_RT_RESTART, makes an update reset the keepalive probe count and timeout.

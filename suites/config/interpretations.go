@@ -21,9 +21,10 @@ type Interpretations struct {
 	// KeepaliveResetFlag (CONFLICT-UPD-02): which cached flag resets the keepalive probe count
 	// and timeout on update: "maxRtRestart" (as the pages are written) or "keepAliveRestart".
 	KeepaliveResetFlag KeepaliveResetFlag `yaml:"keepaliveResetFlag"`
-	// RootFailureStopsWholeTree (CONFLICT-INIT-08): when the root block of an initiate tree
-	// fails, the traversal ends there, so the blocks after it through NextBlock are not
-	// offloaded either; by default only the failed block's own subtree is skipped.
+	// RootFailureStopsWholeTree (CONFLICT-INIT-08): when the state of the root block of an
+	// initiate tree (a new offload) cannot be offloaded, the traversal ends there, so the
+	// blocks after it through NextBlock are not offloaded either; by default only the failed
+	// block's own subtree is skipped. A linker or placeholder root carries no state of its own.
 	RootFailureStopsWholeTree bool `yaml:"rootFailureStopsWholeTree"`
 	// AcceptResourcesForEntryLimits (CONFLICT-INIT-07): NDIS_STATUS_RESOURCES is accepted where
 	// a declared entry or buffer limit is exceeded, beside the specific status.

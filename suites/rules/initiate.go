@@ -733,7 +733,7 @@ var (
 		ID:      "CONFLICT-INIT-08",
 		Pages:   []string{pgInitPartial, pgInitTraverse},
 		Summary: "The partial-offload page says that if the root block list cannot be offloaded the target stops traversing the tree; taken literally, a failed root ends the whole traversal, next-linked top-level blocks included. Its own example shows a non-root failure (Path2) stopping only that block's subtree and another (TCP2) not stopping anything, and the traversal page aims at offloading as many connections as possible.",
-		Reading: "Default: 'root' is the root of the failed block's subtree; a failure skips only the blocks of its dependent subtree, and the target still attempts the next-linked blocks (INIT-030, INIT-032). With the switch, a failed root (the block OffloadBlockList points to) ends everything: every other block must carry a failure status and have no context written.",
+		Reading: "Default: 'root' is the root of the failed block's subtree; a failure skips only the blocks of its dependent subtree, and the target still attempts the next-linked blocks (INIT-030, INIT-032). With the switch, a failed root (the block OffloadBlockList points to, a new offload whose state was not offloaded; a linker or placeholder root carries no state of its own) ends everything: every other block must carry a failure status and have no context written. The first block of a lower level is no root: its failure ends only its own subtree under either reading.",
 		Switch:  "rootFailureStopsWholeTree",
 	})
 
