@@ -24,10 +24,8 @@ func (t *Target) offloadLevel(first *ndis.MiniportOffloadBlockList, parent ndis.
 		}
 		failed++
 		if root && b == first && b.Role() == ndis.RoleNewOffload && t.cfg.RootFailureStopsWholeTree {
-			// The root's state could not be offloaded and, under this reading of
-			// concepts/partial-offloads-and-offload-failures.md, the traversal stops here. A
-			// linker root carries no state of its own: its FAILURE says only that its
-			// dependents failed, so the traversal goes on.
+			// The root's own state (a linker has none) could not be offloaded and, under this
+			// reading of concepts/partial-offloads-and-offload-failures.md, the traversal stops.
 			for rest := b.NextBlock; rest != nil; rest = rest.NextBlock {
 				failSubtree(rest)
 				failed++

@@ -29,9 +29,8 @@ type Config struct {
 	// LinkerAllFailedPartialSuccess: a linker whose dependents all failed gets
 	// NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS instead of NDIS_STATUS_FAILURE.
 	LinkerAllFailedPartialSuccess bool
-	// RootFailureStopsWholeTree: when the root block's state cannot be offloaded, the
-	// traversal ends there and the blocks after it through NextBlock fail too, instead of only
-	// the root's subtree. A linker root has no state of its own and never stops it.
+	// RootFailureStopsWholeTree: when the root's own state (a linker has none) cannot be
+	// offloaded, the traversal ends and the blocks after it fail too, not only its subtree.
 	RootFailureStopsWholeTree bool
 	// KeepaliveResetOnKeepAliveRestart: TCP_FLAG_KEEP_ALIVE_RESTART, rather than
 	// TCP_FLAG_MAX_RT_RESTART, makes an update reset the keepalive probe count and timeout.
