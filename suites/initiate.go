@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
+	"time"
 
 	"github.com/ndis-chimney/conformance/fixtures"
 	"github.com/ndis-chimney/conformance/suites/harness"
@@ -95,6 +97,43 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			for _, out := range []harness.Outcome{p1.Await(ctx), p2.Await(ctx)} {
 				for _, v := range ndis.Walk(out.Tree) {
 					Expect(v.Block.Status).To(BeElementOf(initiateStatuses), harness.Because(rules.InitiateConcurrentInitiates, harness.Initiate, v.Path))
+				}
+			}
+		})
+	})
+
+	// INIT-034: the first initiate is in progress until its NdisMInitiateOffloadComplete call
+	// has returned, so a second one the host starts from inside that call is one INIT-035
+	// requires the target to accept. A target that handles it only after the completion has
+	// returned never returns from the second handler: the harness gives up after its handler
+	// timeout, so the spec fails instead of hanging.
+	Context("when the host starts a second initiate from inside NdisMInitiateOffloadComplete of the first", func() {
+		It("returns from the second MiniportInitiateOffload and completes each initiate with its own NdisMInitiateOffloadComplete", Rule(rules.InitiateConcurrentInitiates), func(ctx SpecContext) {
+			rule := rules.InitiateConcurrentInitiates
+			first := fixtures.Under(fixtures.NewNeighbor(1), fixtures.Under(fixtures.NewPath4(1), fixtures.NewConnection(1)))
+			second := fixtures.Under(fixtures.NewNeighbor(2), fixtures.Under(fixtures.NewPath4(2), fixtures.NewConnection(2)))
+			p2 := s.Prepare(harness.Initiate, second)
+			called := make(chan error, 1)
+			var once sync.Once
+			s.Host.OnCompletion(func(op harness.Op, tree *ndis.MiniportOffloadBlockList) {
+				if op == harness.Initiate && tree == first {
+					once.Do(func() { called <- p2.Call() })
+				}
+			})
+			out1 := s.Begin(harness.Initiate, first).Await(ctx)
+			By("waiting for the MiniportInitiateOffload call made inside the first completion to return")
+			var err error
+			select {
+			case err = <-called:
+			case <-time.After(2 * s.Timing.Handler):
+				err = fmt.Errorf("NdisMInitiateOffloadComplete did not return within %s", 2*s.Timing.Handler)
+			}
+			Expect(err).NotTo(HaveOccurred(), harness.Because(rule, harness.Initiate, "")+
+				"\n  MiniportInitiateOffload, called by the host from inside NdisMInitiateOffloadComplete of another tree")
+			out2 := p2.Await(ctx)
+			for _, out := range []harness.Outcome{out1, out2} {
+				for _, v := range ndis.Walk(out.Tree) {
+					Expect(v.Block.Status).To(BeElementOf(initiateStatuses), harness.Because(rule, harness.Initiate, v.Path))
 				}
 			}
 		})
