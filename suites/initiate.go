@@ -314,6 +314,24 @@ var _ = Describe("MiniportInitiateOffload", func() {
 		})
 	})
 
+	// A linker root carries no state of its own: under either reading its failed dependents do
+	// not make it a root whose state could not be offloaded.
+	Context("when the root of an initiate tree is a neighbor linker whose only new path cannot be offloaded", Capability("maxPathMTU"), func() {
+		It("still attempts the neighbor after the root: it is not left as a skipped block", Rule(rules.InitiateFailureSkipsOnlyItsSubtree), func(ctx SpecContext) {
+			limitAtLeast(s.Limits.NeighborEntries, 2, "neighbor entries")
+			limitAtLeast(s.Limits.PathEntries, 2, "path entries")
+			roomFor(s, 5)
+			first := s.MustInitiate(ctx, fixtures.NeighborOnly())
+			failed := fixtures.NewPath4(100)
+			failPath(s, failed)
+			next := fixtures.NewNeighbor(1)
+			tree := fixtures.Chain(fixtures.Under(fixtures.Linker(ndis.LayerNeighbor, first.Tree.Context()), failed), next)
+			out := s.Initiate(ctx, tree)
+			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiatePathMTUCondition, harness.Initiate, out.Path(failed)))
+			expectAttempted(out, next)
+		})
+	})
+
 	Context("when the root neighbor of an initiate tree cannot be offloaded", Capability("interfaceVLANIDs"), func() {
 		It("writes NDIS_STATUS_FAILURE into every path and connection above the root, none of which it attempted", Rule(rules.InitiateSkippedBlocksGetFailure), func(ctx SpecContext) {
 			tree := fixtures.LongChains(2, 2)
