@@ -59,6 +59,22 @@ var _ = Describe("MiniportInitiateOffload", func() {
 		})
 	})
 
+	// Every other spec opens a fresh target and offloads a few dozen objects at most; a target
+	// whose contexts run out, wrap to NULL or stop naming their object once it reuses its
+	// storage shows only over many offloads on one target.
+	Context("when the host offloads and terminates a one-connection tree 300 times on one target", func() {
+		It("writes a non-NULL PVOID into MiniportOffloadContext of every block it offloaded, every time", Rule(rules.TargetWritesContextOnOffload), func(ctx SpecContext) {
+			for round := range 300 {
+				out := s.MustInitiate(ctx, fixtures.OneConnection())
+				for _, v := range ndis.Walk(out.Tree) {
+					Expect(v.Block.Context()).NotTo(BeZero(), harness.Because(rules.TargetWritesContextOnOffload, harness.Initiate, v.Path)+
+						fmt.Sprintf("\n  in offload %d of 300 on one target", round+1))
+				}
+				s.MustDo(ctx, harness.Terminate, fixtures.ReferenceTree(out.Tree, fixtures.DelegatedOnly))
+			}
+		})
+	})
+
 	Context("when an initiate tree holds a placeholder, a linker to an offloaded path and new connections", func() {
 		var tree *ndis.MiniportOffloadBlockList
 		BeforeEach(func(ctx SpecContext) {
