@@ -273,9 +273,7 @@ var _ = Describe("MiniportInitiateOffload", func() {
 
 		It("still attempts the next path and its connections: none is left as a skipped block", Rule(rules.InitiateFailureSkipsOnlyItsSubtree), func(ctx SpecContext) {
 			roomFor(s, 7)
-			out := s.Initiate(ctx, tree)
-			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiatePathMTUCondition, harness.Initiate, out.Path(failed)))
-			expectAttempted(out, failed.NextBlock)
+			initiateAfterFailure(ctx, s, tree, failed, rules.InitiatePathMTUCondition, failed.NextBlock)
 		})
 	})
 
@@ -285,9 +283,7 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			tree := fixtures.ConnectionsOnOnePath(3)
 			failed := tree.DependentBlockList.DependentBlockList
 			failConnection(s, failed)
-			out := s.Initiate(ctx, tree)
-			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPRcvWindowCondition, harness.Initiate, out.Path(failed)))
-			expectAttempted(out, failed.NextBlock)
+			initiateAfterFailure(ctx, s, tree, failed, rules.InitiateTCPRcvWindowCondition, failed.NextBlock)
 		})
 	})
 
@@ -304,9 +300,7 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			tree := fixtures.ConnectionOnOffloadedPath(first.Tree.DependentBlockList.Context(), 2)
 			failed := tree.DependentBlockList.DependentBlockList
 			failConnection(s, failed)
-			out := s.Initiate(ctx, tree)
-			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPRcvWindowCondition, harness.Initiate, out.Path(failed)))
-			expectAttempted(out, failed.NextBlock)
+			initiateAfterFailure(ctx, s, tree, failed, rules.InitiateTCPRcvWindowCondition, failed.NextBlock)
 		})
 	})
 
@@ -324,9 +318,7 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			second := fixtures.Under(fixtures.Linker(ndis.LayerPath, paths[1].Context()), fixtures.NewConnection(201))
 			tree := fixtures.Under(fixtures.Placeholder(ndis.LayerNeighbor),
 				fixtures.Under(fixtures.Linker(ndis.LayerPath, paths[0].Context()), failed), second)
-			out := s.Initiate(ctx, tree)
-			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPRcvWindowCondition, harness.Initiate, out.Path(failed)))
-			expectAttempted(out, second)
+			initiateAfterFailure(ctx, s, tree, failed, rules.InitiateTCPRcvWindowCondition, second)
 		})
 	})
 
@@ -342,9 +334,7 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			failPath(s, failed)
 			next := fixtures.NewNeighbor(1)
 			tree := fixtures.Chain(fixtures.Under(fixtures.Linker(ndis.LayerNeighbor, first.Tree.Context()), failed), next)
-			out := s.Initiate(ctx, tree)
-			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiatePathMTUCondition, harness.Initiate, out.Path(failed)))
-			expectAttempted(out, next)
+			initiateAfterFailure(ctx, s, tree, failed, rules.InitiatePathMTUCondition, next)
 		})
 	})
 
@@ -544,6 +534,15 @@ func expectAttempted(out harness.Outcome, first *ndis.MiniportOffloadBlockList) 
 		}
 		Expect(b.Context()).NotTo(BeZero(), because)
 	}
+}
+
+// initiateAfterFailure offloads tree, in which failed fails for the cause of rule cause, and
+// requires every block from next on to have been attempted all the same (INIT-032).
+func initiateAfterFailure(ctx SpecContext, s *harness.Session, tree, failed *ndis.MiniportOffloadBlockList, cause *rules.Rule, next *ndis.MiniportOffloadBlockList) {
+	GinkgoHelper()
+	out := s.Initiate(ctx, tree)
+	Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(cause, harness.Initiate, out.Path(failed)))
+	expectAttempted(out, next)
 }
 
 // statusFromDependents returns the status INIT-044 and INIT-045 give b from what became of its
