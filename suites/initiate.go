@@ -322,6 +322,24 @@ var _ = Describe("MiniportInitiateOffload", func() {
 		})
 	})
 
+	Context("when the first dependent of a placeholder root is a new path, with no neighbor below it to depend on, and a path linker follows", func() {
+		It("still attempts the linker and its connection: neither is left as a skipped block", Rule(rules.InitiateFailureSkipsOnlyItsSubtree), func(ctx SpecContext) {
+			if m, _ := connectionCapacity(s); m < 2 {
+				Skip("the declared connection capacity is below two connections")
+			}
+			roomFor(s, 5)
+			first := s.MustInitiate(ctx, fixtures.OneConnection())
+			orphan := fixtures.NewPath4(100)
+			linker := fixtures.Under(fixtures.Linker(ndis.LayerPath, first.Tree.DependentBlockList.Context()), fixtures.NewConnection(100))
+			tree := fixtures.Under(fixtures.Placeholder(ndis.LayerNeighbor), orphan, linker)
+			out := s.Initiate(ctx, tree)
+			if offloaded(orphan.Status) {
+				Skip("the target offloaded a path with no neighbor below it, so nothing failed before the linker")
+			}
+			expectAttempted(out, linker)
+		})
+	})
+
 	// A linker root carries no state of its own: under either reading its failed dependents do
 	// not make it a root whose state could not be offloaded.
 	Context("when the root of an initiate tree is a neighbor linker whose only new path cannot be offloaded", Capability("maxPathMTU"), func() {
