@@ -139,7 +139,7 @@ var _ = Describe("MiniportInitiateOffload", func() {
 
 	Context("when a neighbor repeats the VlanId of another, with every declared VLAN entry in use", Capability("vlanEntries"), Capability("interfaceVLANIDs"), func() {
 		It("does not write NDIS_STATUS_OFFLOAD_VLAN_ENTRIES on it: it needs no additional VLAN ID", Rule(rules.InitiateVlanEntriesStatus), func(ctx SpecContext) {
-			ids := acceptedVLANs(s)
+			ids := acceptedVLANs(s, 1)
 			tree := fixtures.NeighborsWithVLANs(append(ids, ids[0])...)
 			out := s.Initiate(ctx, tree)
 			expectNoVLANEntries(out, tree)
@@ -148,7 +148,7 @@ var _ = Describe("MiniportInitiateOffload", func() {
 
 	Context("when an untagged neighbor (VlanId zero) precedes as many VLAN IDs as the declared VLAN entries", Capability("vlanEntries"), Capability("interfaceVLANIDs"), func() {
 		It("does not write NDIS_STATUS_OFFLOAD_VLAN_ENTRIES on any of them: the untagged neighbor needs no VLAN ID", Rule(rules.InitiateVlanEntriesStatus), func(ctx SpecContext) {
-			ids := acceptedVLANs(s)
+			ids := acceptedVLANs(s, 1)
 			tree := fixtures.NeighborsWithVLANs(append([]uint16{0}, ids...)...)
 			out := s.Initiate(ctx, tree)
 			expectNoVLANEntries(out, tree)
@@ -414,11 +414,11 @@ func limitAtLeast(l target.Limit, n int, name string) {
 	}
 }
 
-// acceptedVLANs returns as many distinct VLAN IDs as the declared VLAN entries, each one the
-// interface accepts (a configured one, or any on an untagged interface), skipping the spec when
-// the interface has too few configured or the other declared limits leave no room for one more
-// neighbor with a path and a connection.
-func acceptedVLANs(s *harness.Session) []uint16 {
+// acceptedVLANs returns sets times as many distinct VLAN IDs as the declared VLAN entries,
+// each one the interface accepts (a configured one, or any on an untagged interface), skipping
+// the spec when the interface has too few configured or the other declared limits leave no
+// room for one more neighbor than the entries, each with a path and a connection.
+func acceptedVLANs(s *harness.Session, sets int) []uint16 {
 	GinkgoHelper()
 	n := int(needLimit(s.Limits.VLANEntries, "VLAN entries"))
 	if !s.Limits.InterfaceVLANIDs.Declared {
@@ -429,17 +429,17 @@ func acceptedVLANs(s *harness.Session) []uint16 {
 	}
 	var ids []uint16
 	for _, id := range s.Limits.InterfaceVLANIDs.IDs {
-		if id != 0 && !slices.Contains(ids, id) && len(ids) < n {
+		if id != 0 && !slices.Contains(ids, id) && len(ids) < sets*n {
 			ids = append(ids, id)
 		}
 	}
 	if len(ids) == 0 { // an untagged interface: any VLAN ID is accepted (INIT-017)
-		for i := range n {
+		for i := range sets * n {
 			ids = append(ids, uint16(100+i))
 		}
 	}
-	if len(ids) < n {
-		Skip(fmt.Sprintf("the interface has fewer than %d VLAN IDs configured, so VLAN_MISMATCH would bind first", n))
+	if len(ids) < sets*n {
+		Skip(fmt.Sprintf("the interface has fewer than %d VLAN IDs configured, so VLAN_MISMATCH would bind first", sets*n))
 	}
 	limitAtLeast(s.Limits.NeighborEntries, n+1, "neighbor entries")
 	limitAtLeast(s.Limits.PathEntries, n+1, "path entries")
