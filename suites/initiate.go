@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ndis-chimney/conformance/fixtures"
+	"github.com/ndis-chimney/conformance/suites/config"
 	"github.com/ndis-chimney/conformance/suites/harness"
 	"github.com/ndis-chimney/conformance/suites/rules"
 	"github.com/ndis-chimney/conformance/target"
@@ -126,6 +127,10 @@ var _ = Describe("MiniportInitiateOffload", func() {
 	Context("when the host starts a second initiate from inside NdisMInitiateOffloadComplete of the first", func() {
 		It("returns from the second MiniportInitiateOffload and completes each initiate with its own NdisMInitiateOffloadComplete", Rule(rules.InitiateConcurrentInitiates), func(ctx SpecContext) {
 			rule := rules.InitiateConcurrentInitiates
+			if k := run.cfg.Target.Kind; k == config.KindExec || k == config.KindConnect {
+				Skip("the protocol adapter (target/remote) delivers completions on the goroutine that reads its event stream, " +
+					"so a handler called from inside a completion would wait for its own CallReturned (open: cmd/mutate/gaps.md)")
+			}
 			first := fixtures.Under(fixtures.NewNeighbor(1), fixtures.Under(fixtures.NewPath4(1), fixtures.NewConnection(1)))
 			second := fixtures.Under(fixtures.NewNeighbor(2), fixtures.Under(fixtures.NewPath4(2), fixtures.NewConnection(2)))
 			p2 := s.Prepare(harness.Initiate, second)
