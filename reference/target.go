@@ -29,8 +29,8 @@ type Config struct {
 	// LinkerAllFailedPartialSuccess: a linker whose dependents all failed gets
 	// NDIS_STATUS_OFFLOAD_PARTIAL_SUCCESS instead of NDIS_STATUS_FAILURE.
 	LinkerAllFailedPartialSuccess bool
-	// RootFailureStopsWholeTree: when the root block fails, the traversal ends there and the
-	// blocks after it through NextBlock fail too, instead of only the root's subtree.
+	// RootFailureStopsWholeTree: when the root's own state (a linker has none) cannot be
+	// offloaded, the traversal ends and the blocks after it fail too, not only its subtree.
 	RootFailureStopsWholeTree bool
 	// PathOrNeighborFailureStopsWholeTree: when a path or neighbor block cannot be offloaded,
 	// the traversal ends there and every block after it fails too, instead of only its subtree.

@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
+	"time"
 
 	"github.com/ndis-chimney/conformance/fixtures"
+	"github.com/ndis-chimney/conformance/suites/config"
 	"github.com/ndis-chimney/conformance/suites/harness"
 	"github.com/ndis-chimney/conformance/suites/rules"
 	"github.com/ndis-chimney/conformance/target"
@@ -57,6 +60,22 @@ var _ = Describe("MiniportInitiateOffload", func() {
 		})
 	})
 
+	// Every other spec opens a fresh target and offloads a few dozen objects at most; a target
+	// whose contexts run out, wrap to NULL or stop naming their object once it reuses its
+	// storage shows only over many offloads on one target.
+	Context("when the host offloads and terminates a one-connection tree 300 times on one target", func() {
+		It("writes a non-NULL PVOID into MiniportOffloadContext of every block it offloaded, every time", Rule(rules.TargetWritesContextOnOffload), func(ctx SpecContext) {
+			for round := range 300 {
+				out := s.MustInitiate(ctx, fixtures.OneConnection())
+				for _, v := range ndis.Walk(out.Tree) {
+					Expect(v.Block.Context()).NotTo(BeZero(), harness.Because(rules.TargetWritesContextOnOffload, harness.Initiate, v.Path)+
+						fmt.Sprintf("\n  in offload %d of 300 on one target", round+1))
+				}
+				s.MustDo(ctx, harness.Terminate, fixtures.ReferenceTree(out.Tree, fixtures.DelegatedOnly))
+			}
+		})
+	})
+
 	Context("when an initiate tree holds a placeholder, a linker to an offloaded path and new connections", func() {
 		var tree *ndis.MiniportOffloadBlockList
 		BeforeEach(func(ctx SpecContext) {
@@ -95,6 +114,47 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			for _, out := range []harness.Outcome{p1.Await(ctx), p2.Await(ctx)} {
 				for _, v := range ndis.Walk(out.Tree) {
 					Expect(v.Block.Status).To(BeElementOf(initiateStatuses), harness.Because(rules.InitiateConcurrentInitiates, harness.Initiate, v.Path))
+				}
+			}
+		})
+	})
+
+	// INIT-034: the first initiate is in progress until its NdisMInitiateOffloadComplete call
+	// has returned, so a second one the host starts from inside that call is one INIT-035
+	// requires the target to accept. A target that handles it only after the completion has
+	// returned never returns from the second handler: the harness gives up after its handler
+	// timeout, so the spec fails instead of hanging.
+	Context("when the host starts a second initiate from inside NdisMInitiateOffloadComplete of the first", func() {
+		It("returns from the second MiniportInitiateOffload and completes each initiate with its own NdisMInitiateOffloadComplete", Rule(rules.InitiateConcurrentInitiates), func(ctx SpecContext) {
+			rule := rules.InitiateConcurrentInitiates
+			if k := run.cfg.Target.Kind; k == config.KindExec || k == config.KindConnect {
+				Skip("the protocol adapter (target/remote) delivers completions on the goroutine that reads its event stream, " +
+					"so a handler called from inside a completion would wait for its own CallReturned (open: cmd/mutate/gaps.md)")
+			}
+			first := fixtures.Under(fixtures.NewNeighbor(1), fixtures.Under(fixtures.NewPath4(1), fixtures.NewConnection(1)))
+			second := fixtures.Under(fixtures.NewNeighbor(2), fixtures.Under(fixtures.NewPath4(2), fixtures.NewConnection(2)))
+			p2 := s.Prepare(harness.Initiate, second)
+			called := make(chan error, 1)
+			var once sync.Once
+			s.Host.OnCompletion(func(op harness.Op, tree *ndis.MiniportOffloadBlockList) {
+				if op == harness.Initiate && tree == first {
+					once.Do(func() { called <- p2.Call() })
+				}
+			})
+			out1 := s.Begin(harness.Initiate, first).Await(ctx)
+			By("waiting for the MiniportInitiateOffload call made inside the first completion to return")
+			var err error
+			select {
+			case err = <-called:
+			case <-time.After(2 * s.Timing.Handler):
+				err = fmt.Errorf("NdisMInitiateOffloadComplete did not return within %s", 2*s.Timing.Handler)
+			}
+			Expect(err).NotTo(HaveOccurred(), harness.Because(rule, harness.Initiate, "")+
+				"\n  MiniportInitiateOffload, called by the host from inside NdisMInitiateOffloadComplete of another tree")
+			out2 := p2.Await(ctx)
+			for _, out := range []harness.Outcome{out1, out2} {
+				for _, v := range ndis.Walk(out.Tree) {
+					Expect(v.Block.Status).To(BeElementOf(initiateStatuses), harness.Because(rule, harness.Initiate, v.Path))
 				}
 			}
 		})
@@ -218,18 +278,7 @@ var _ = Describe("MiniportInitiateOffload", func() {
 
 		It("still attempts the next path and its connections (under pathOrNeighborFailureStopsWholeTree, none of them)", Rule(rules.InitiateFailureSkipsOnlyItsSubtree), func(ctx SpecContext) {
 			roomFor(s, 7)
-			out := s.Initiate(ctx, tree)
-			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiatePathMTUCondition, harness.Initiate, out.Path(failed)))
-			if interpretations().PathOrNeighborFailureStopsWholeTree {
-				// CONFLICT-INIT-13's other reading: the failed path ends the traversal.
-				for _, b := range ndis.Blocks(failed.NextBlock) {
-					because := harness.Because(rules.InitiateFailureSkipsOnlyItsSubtree, harness.Initiate, out.Path(b))
-					Expect(b.Status).To(Equal(ndis.StatusFailure), because)
-					Expect(b.Context()).To(BeZero(), because)
-				}
-				return
-			}
-			expectAttempted(out, failed.NextBlock)
+			initiateAfterFailure(ctx, s, tree, failed, rules.InitiatePathMTUCondition, failed.NextBlock)
 		})
 	})
 
@@ -239,9 +288,76 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			tree := fixtures.ConnectionsOnOnePath(3)
 			failed := tree.DependentBlockList.DependentBlockList
 			failConnection(s, failed)
+			initiateAfterFailure(ctx, s, tree, failed, rules.InitiateTCPRcvWindowCondition, failed.NextBlock)
+		})
+	})
+
+	// A failed first block below the root ends only its own subtree under either reading of
+	// CONFLICT-INIT-08: rootFailureStopsWholeTree concerns the block OffloadBlockList points to,
+	// not the first block of each level.
+	Context("when the first of two new connections under a linker to an offloaded path cannot be offloaded", Capability("maxInitialRcvWnd"), func() {
+		It("still attempts the second connection: it is not left as a skipped block", Rule(rules.InitiateFailureSkipsOnlyItsSubtree), func(ctx SpecContext) {
+			if m, _ := connectionCapacity(s); m < 2 {
+				Skip("the declared connection capacity is below two connections")
+			}
+			roomFor(s, 4)
+			first := s.MustInitiate(ctx, fixtures.OneConnection())
+			tree := fixtures.ConnectionOnOffloadedPath(first.Tree.DependentBlockList.Context(), 2)
+			failed := tree.DependentBlockList.DependentBlockList
+			failConnection(s, failed)
+			initiateAfterFailure(ctx, s, tree, failed, rules.InitiateTCPRcvWindowCondition, failed.NextBlock)
+		})
+	})
+
+	Context("when the only connection under the first of two path linkers below a placeholder cannot be offloaded", Capability("maxInitialRcvWnd"), func() {
+		It("still attempts the second linker and its connection: neither is left as a skipped block", Rule(rules.InitiateFailureSkipsOnlyItsSubtree), func(ctx SpecContext) {
+			if m, _ := connectionCapacity(s); m < 3 {
+				Skip("the declared connection capacity is below three connections")
+			}
+			limitAtLeast(s.Limits.PathEntries, 2, "path entries")
+			roomFor(s, 6)
+			first := s.MustInitiate(ctx, fixtures.PathsOnOneNeighbor(2))
+			paths := first.Tree.Dependents()
+			failed := fixtures.NewConnection(200)
+			failConnection(s, failed)
+			second := fixtures.Under(fixtures.Linker(ndis.LayerPath, paths[1].Context()), fixtures.NewConnection(201))
+			tree := fixtures.Under(fixtures.Placeholder(ndis.LayerNeighbor),
+				fixtures.Under(fixtures.Linker(ndis.LayerPath, paths[0].Context()), failed), second)
+			initiateAfterFailure(ctx, s, tree, failed, rules.InitiateTCPRcvWindowCondition, second)
+		})
+	})
+
+	Context("when the first dependent of a placeholder root is a new path, with no neighbor below it to depend on, and a path linker follows", func() {
+		It("still attempts the linker and its connection: neither is left as a skipped block", Rule(rules.InitiateFailureSkipsOnlyItsSubtree), func(ctx SpecContext) {
+			if m, _ := connectionCapacity(s); m < 2 {
+				Skip("the declared connection capacity is below two connections")
+			}
+			roomFor(s, 5)
+			first := s.MustInitiate(ctx, fixtures.OneConnection())
+			orphan := fixtures.NewPath4(100)
+			linker := fixtures.Under(fixtures.Linker(ndis.LayerPath, first.Tree.DependentBlockList.Context()), fixtures.NewConnection(100))
+			tree := fixtures.Under(fixtures.Placeholder(ndis.LayerNeighbor), orphan, linker)
 			out := s.Initiate(ctx, tree)
-			Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(rules.InitiateTCPRcvWindowCondition, harness.Initiate, out.Path(failed)))
-			expectAttempted(out, failed.NextBlock)
+			if offloaded(orphan.Status) {
+				Skip("the target offloaded a path with no neighbor below it, so nothing failed before the linker")
+			}
+			expectAttempted(out, linker)
+		})
+	})
+
+	// A linker root carries no state of its own: under either reading its failed dependents do
+	// not make it a root whose state could not be offloaded.
+	Context("when the root of an initiate tree is a neighbor linker whose only new path cannot be offloaded", Capability("maxPathMTU"), func() {
+		It("still attempts the neighbor after the root: it is not left as a skipped block", Rule(rules.InitiateFailureSkipsOnlyItsSubtree), func(ctx SpecContext) {
+			limitAtLeast(s.Limits.NeighborEntries, 2, "neighbor entries")
+			limitAtLeast(s.Limits.PathEntries, 2, "path entries")
+			roomFor(s, 5)
+			first := s.MustInitiate(ctx, fixtures.NeighborOnly())
+			failed := fixtures.NewPath4(100)
+			failPath(s, failed)
+			next := fixtures.NewNeighbor(1)
+			tree := fixtures.Chain(fixtures.Under(fixtures.Linker(ndis.LayerNeighbor, first.Tree.Context()), failed), next)
+			initiateAfterFailure(ctx, s, tree, failed, rules.InitiatePathMTUCondition, next)
 		})
 	})
 
@@ -441,6 +557,24 @@ func expectAttempted(out harness.Outcome, first *ndis.MiniportOffloadBlockList) 
 		}
 		Expect(b.Context()).NotTo(BeZero(), because)
 	}
+}
+
+// initiateAfterFailure offloads tree, in which failed fails for the cause of rule cause, and
+// requires every block from next on to have been attempted all the same (INIT-032).
+func initiateAfterFailure(ctx SpecContext, s *harness.Session, tree, failed *ndis.MiniportOffloadBlockList, cause *rules.Rule, next *ndis.MiniportOffloadBlockList) {
+	GinkgoHelper()
+	out := s.Initiate(ctx, tree)
+	Expect(offloaded(failed.Status)).To(BeFalse(), harness.Because(cause, harness.Initiate, out.Path(failed)))
+	if failed != tree && failed.Layer() != ndis.LayerTCP && interpretations().PathOrNeighborFailureStopsWholeTree {
+		// CONFLICT-INIT-13's other reading: a failed path or neighbor ends the traversal.
+		for _, b := range ndis.Blocks(next) {
+			because := harness.Because(rules.InitiateFailureSkipsOnlyItsSubtree, harness.Initiate, out.Path(b))
+			Expect(b.Status).To(Equal(ndis.StatusFailure), because)
+			Expect(b.Context()).To(BeZero(), because)
+		}
+		return
+	}
+	expectAttempted(out, next)
 }
 
 // statusFromDependents returns the status INIT-044 and INIT-045 give b from what became of its

@@ -3,6 +3,7 @@ package suites
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/ndis-chimney/conformance/fixtures"
 	"github.com/ndis-chimney/conformance/suites/harness"
@@ -88,6 +89,69 @@ var _ = Describe("MiniportInitiateOffload", func() {
 			tree := fixtures.PathsFromDistinctSources(n + 1)
 			out := s.Initiate(ctx, tree)
 			checkLast(out, rule, tree.Dependents(), ndis.StatusOffloadIPAddressEntries)
+		})
+	})
+
+	// The declared source MAC, source IP address and VLAN entries count distinct values
+	// (target.Limits): a block whose value is already in use needs no further entry, so none
+	// of the three statuses is its cause.
+	Context("when a neighbor carries the DlSourceAddress of another, with every declared source MAC in use", Capability("configurableSourceMAC"), Capability("sourceMACEntries"), func() {
+		It("does not write NDIS_STATUS_OFFLOAD_HW_ADDRESS_ENTRIES on it: it needs no additional source MAC", Rule(rules.InitiateHwAddressEntriesCondition), func(ctx SpecContext) {
+			rule := rules.InitiateHwAddressEntriesCondition
+			if c := s.Limits.ConfigurableSourceMAC; !c.Declared || !c.Value {
+				Skip("target does not declare configurable source MAC addresses")
+			}
+			n := int(needLimit(s.Limits.SourceMACEntries, "source MAC entries"))
+			if n < 1 || n > 64 {
+				Skip(fmt.Sprintf("the declared source MAC entries (%d) are outside what this spec fills (1..64)", n))
+			}
+			limitAtLeast(s.Limits.NeighborEntries, n+1, "neighbor entries")
+			roomFor(s, n+1)
+			tree := fixtures.NeighborsWithSourceMACs(n + 1)
+			neighbors := tree.Siblings()
+			neighbors[n].NeighborConst.DlSourceAddress = neighbors[0].NeighborConst.DlSourceAddress
+			out := s.Initiate(ctx, tree)
+			for _, b := range neighbors {
+				Expect(b.Status).NotTo(Equal(ndis.StatusOffloadHWAddressEntries), harness.Because(rule, harness.Initiate, out.Path(b)))
+			}
+		})
+	})
+
+	Context("when a path comes from the SourceAddress of another, with every declared source IP address entry in use", Capability("sourceIPAddressEntries"), func() {
+		It("does not write NDIS_STATUS_OFFLOAD_IP_ADDRESS_ENTRIES on it: it needs no structure for another address", Rule(rules.InitiateIPAddressEntriesCondition), func(ctx SpecContext) {
+			rule := rules.InitiateIPAddressEntriesCondition
+			n := int(needLimit(s.Limits.SourceIPAddressEntries, "source IP address entries"))
+			if n < 1 || n > 200 {
+				Skip(fmt.Sprintf("the declared source IP address entries (%d) are outside what this spec fills (1..200)", n))
+			}
+			limitAtLeast(s.Limits.PathEntries, n+1, "path entries")
+			roomFor(s, n+2)
+			tree := fixtures.PathsFromDistinctSources(n)
+			paths := tree.Dependents()
+			again := fixtures.NewPath(ndis.Ip4OffloadState, paths[0].PathConst.SourceAddress, paths[n-1].PathConst.DestinationAddress.Next(), 1500)
+			paths[n-1].NextBlock = again
+			out := s.Initiate(ctx, tree)
+			for _, b := range append(paths, again) {
+				Expect(b.Status).NotTo(Equal(ndis.StatusOffloadIPAddressEntries), harness.Because(rule, harness.Initiate, out.Path(b)))
+			}
+		})
+	})
+
+	Context("when a neighbor repeats the VlanId of another, with every declared VLAN entry in use", Capability("vlanEntries"), Capability("interfaceVLANIDs"), func() {
+		It("does not write NDIS_STATUS_OFFLOAD_VLAN_ENTRIES on it: it needs no additional VLAN ID", Rule(rules.InitiateVlanEntriesStatus), func(ctx SpecContext) {
+			ids := acceptedVLANs(s, 1)
+			tree := fixtures.NeighborsWithVLANs(append(ids, ids[0])...)
+			out := s.Initiate(ctx, tree)
+			expectNoVLANEntries(out, tree)
+		})
+	})
+
+	Context("when an untagged neighbor (VlanId zero) precedes as many VLAN IDs as the declared VLAN entries", Capability("vlanEntries"), Capability("interfaceVLANIDs"), func() {
+		It("does not write NDIS_STATUS_OFFLOAD_VLAN_ENTRIES on any of them: the untagged neighbor needs no VLAN ID", Rule(rules.InitiateVlanEntriesStatus), func(ctx SpecContext) {
+			ids := acceptedVLANs(s, 1)
+			tree := fixtures.NeighborsWithVLANs(append([]uint16{0}, ids...)...)
+			out := s.Initiate(ctx, tree)
+			expectNoVLANEntries(out, tree)
 		})
 	})
 
@@ -347,5 +411,50 @@ func limitAtLeast(l target.Limit, n int, name string) {
 	GinkgoHelper()
 	if l.Declared && int(l.Value) < n {
 		Skip(fmt.Sprintf("the declared %s (%d) bind before the spec's cause", name, l.Value))
+	}
+}
+
+// acceptedVLANs returns sets times as many distinct VLAN IDs as the declared VLAN entries,
+// each one the interface accepts (a configured one, or any on an untagged interface), skipping
+// the spec when the interface has too few configured or the other declared limits leave no
+// room for one more neighbor than the entries, each with a path and a connection.
+func acceptedVLANs(s *harness.Session, sets int) []uint16 {
+	GinkgoHelper()
+	n := int(needLimit(s.Limits.VLANEntries, "VLAN entries"))
+	if !s.Limits.InterfaceVLANIDs.Declared {
+		Skip("target does not declare its interface VLAN IDs")
+	}
+	if n < 1 || n > 16 {
+		Skip(fmt.Sprintf("the declared VLAN entries (%d) are outside what this spec fills (1..16)", n))
+	}
+	var ids []uint16
+	for _, id := range s.Limits.InterfaceVLANIDs.IDs {
+		if id != 0 && !slices.Contains(ids, id) && len(ids) < sets*n {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 { // an untagged interface: any VLAN ID is accepted (INIT-017)
+		for i := range sets * n {
+			ids = append(ids, uint16(100+i))
+		}
+	}
+	if len(ids) < sets*n {
+		Skip(fmt.Sprintf("the interface has fewer than %d VLAN IDs configured, so VLAN_MISMATCH would bind first", sets*n))
+	}
+	limitAtLeast(s.Limits.NeighborEntries, n+1, "neighbor entries")
+	limitAtLeast(s.Limits.PathEntries, n+1, "path entries")
+	if m, _ := connectionCapacity(s); m < n+1 {
+		Skip(fmt.Sprintf("the declared connection capacity is below %d connections", n+1))
+	}
+	roomFor(s, 3*(n+1))
+	return ids
+}
+
+// expectNoVLANEntries requires no neighbor of tree to carry NDIS_STATUS_OFFLOAD_VLAN_ENTRIES:
+// its neighbors need no more distinct VLAN IDs than the declared VLAN entries.
+func expectNoVLANEntries(out harness.Outcome, tree *ndis.MiniportOffloadBlockList) {
+	GinkgoHelper()
+	for _, b := range tree.Siblings() {
+		Expect(b.Status).NotTo(Equal(ndis.StatusOffloadVLANEntries), harness.Because(rules.InitiateVlanEntriesStatus, harness.Initiate, out.Path(b)))
 	}
 }

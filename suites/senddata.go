@@ -115,17 +115,25 @@ func sendOffloadMixed(ctx SpecContext, s *harness.Session) (*ndis.MiniportOffloa
 }
 
 // sendTerminate terminates everything offloaded for an initiate tree, with the send sequence
-// variables of the delegated structures pre-filled with sendSeqCanary.
+// variables of the delegated structures pre-filled with sendSeqCanary and the
+// NetBufferListChain of every TCP block with a list of its own (sendUnsetChain): the target
+// sets the member in the terminate completion (SEND-041), and a NULL the host left there
+// would not show a target that never does.
 func sendTerminate(ctx SpecContext, s *harness.Session, initiated *ndis.MiniportOffloadBlockList) harness.Outcome {
 	GinkgoHelper()
 	term := fixtures.ReferenceTree(initiated, fixtures.DelegatedOnly)
 	for _, b := range ndis.Blocks(term) {
 		if d := b.TCPDelegated; d != nil {
 			d.SndUna, d.SndNxt, d.SndMax = sendSeqCanary, sendSeqCanary, sendSeqCanary
+			b.NetBufferListChain = &ndis.NetBufferList{Status: sendUnsetChain}
 		}
 	}
 	return s.Terminate(ctx, term)
 }
+
+// sendUnsetChain is the Status of the list sendTerminate leaves in NetBufferListChain, so that
+// a failure shows the member was never set.
+const sendUnsetChain ndis.Status = 0x0B1C0000
 
 // sendSync counts the send completions made so far in the ledger, failing the spec for a list
 // the host never handed over.
@@ -430,7 +438,8 @@ var _ = Describe("MiniportTerminateOffload", func() {
 			out := sendTerminate(ctx, s, tree)
 			path := ndis.PathOf(tree, sendConnections(tree)[0])
 			b := sendBlockAt(out.After, path)
-			Expect(b.Members.NetBufferListChain).To(BeNil(), harness.Because(rules.TerminateNetBufferListChainNullWithoutSendData, harness.Terminate, path))
+			Expect(b.Members.NetBufferListChain).To(BeNil(), harness.Because(rules.TerminateNetBufferListChainNullWithoutSendData, harness.Terminate, path)+
+				"\n  a list whose Status is 0x0B1C0000 is the one the host's memory held before the terminate: the target never set the member")
 		})
 	})
 
@@ -440,7 +449,8 @@ var _ = Describe("MiniportTerminateOffload", func() {
 			out := sendTerminate(ctx, s, tree)
 			path := ndis.PathOf(tree, conns[2])
 			b := sendBlockAt(out.After, path)
-			Expect(b.Members.NetBufferListChain).To(BeNil(), harness.Because(rules.TerminateNetBufferListChainNullWithoutSendData, harness.Terminate, path))
+			Expect(b.Members.NetBufferListChain).To(BeNil(), harness.Because(rules.TerminateNetBufferListChainNullWithoutSendData, harness.Terminate, path)+
+				"\n  a list whose Status is 0x0B1C0000 is the one the host's memory held before the terminate: the target never set the member")
 		})
 	})
 })
@@ -448,6 +458,20 @@ var _ = Describe("MiniportTerminateOffload", func() {
 var _ = Describe("NdisTcpOffloadSendComplete", func() {
 	var s *harness.Session
 	BeforeEach(func() { s = open() })
+
+	// Under either reading of CONFLICT-SEND-04 (initiate send data handed back or send-completed at
+	// terminate), a connection with nothing outstanding gives the target nothing to complete.
+	Context("when connections with and without outstanding send data are terminated", func() {
+		It("is never called with a NULL NetBufferList", Rule(rules.SendCompleteNonNullList), func(ctx SpecContext) {
+			tree, _ := sendOffloadMixed(ctx, s)
+			sendTerminate(ctx, s, tree)
+			sendRoundTrip(ctx, s)
+			for i, c := range s.Host.SendCompletions() {
+				Expect(c.Lists).NotTo(BeEmpty(), harness.Because(rules.SendCompleteNonNullList, 0, "")+
+					fmt.Sprintf("\n  NdisTcpOffloadSendComplete call %d passed a NULL NetBufferList", i+1))
+			}
+		})
+	})
 
 	Context("when a connection offloaded with outstanding send data is terminated", func() {
 		It("receives only lists handed over with an offloaded connection and not returned before", Rule(rules.SendCompleteOnlyOwnedNBLs), func(ctx SpecContext) {

@@ -2,12 +2,14 @@ package suites
 
 import (
 	"fmt"
+	"net/netip"
 	"reflect"
 	"slices"
 
 	"github.com/ndis-chimney/conformance/fixtures"
 	"github.com/ndis-chimney/conformance/suites/harness"
 	"github.com/ndis-chimney/conformance/suites/rules"
+	"github.com/ndis-chimney/conformance/target"
 	"github.com/ndis-chimney/conformance/target/ndis"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -239,28 +241,22 @@ var _ = Describe("MiniportTerminateOffload", func() {
 			if n < 1 || n > 64 {
 				Skip(fmt.Sprintf("the declared limits allow %d connections on one path, outside what this spec offloads (1..64)", n))
 			}
-			init := s.MustInitiate(ctx, fixtures.ConnectionsOnOnePath(n))
-			s.MustDo(ctx, harness.Terminate, fixtures.ReferenceTree(init.Tree, fixtures.DelegatedOnly))
-			// The terminate sequence frees resources after the completion, so capacity may come
-			// back a moment later: a second offload that still meets a resource status is
-			// terminated again and retried until the completion timeout.
-			var short []string
-			Eventually(func() []string {
-				again := s.Initiate(ctx, fixtures.ConnectionsOnOnePath(n))
-				short = nil
-				for _, b := range again.After.Blocks {
-					if slices.Contains(termResourceStatuses, b.Members.Status) {
-						short = append(short, fmt.Sprintf("%s: %s", b.Path, b.Members.Status))
-					}
-				}
-				if len(short) > 0 {
-					s.MustDo(ctx, harness.Terminate, fixtures.ReferenceTree(again.Tree, fixtures.DelegatedOnly))
-				}
-				return short
-			}).WithContext(ctx).WithTimeout(s.Timing.Completion).WithPolling(s.Timing.Completion/20).
-				Should(BeEmpty(), harness.Because(rules.TerminateFreesResources, harness.Initiate, "")+
-					"\n  the second offload of as many connections still met a resource status")
+			termOffloadTwice(ctx, s, func(int) *ndis.MiniportOffloadBlockList { return fixtures.ConnectionsOnOnePath(n) }, termResourceStatuses)
 		})
+	})
+
+	// TERM-020's entries are every resource, not only the connection limits: the neighbor and
+	// path entries, and the source MAC, source IP address and VLAN entries the terminated
+	// objects held (counted as distinct values, target.Limits). Those three are filled the
+	// second time with other values, which need entries of their own.
+	Context("when the host offloads objects of one kind up to a declared limit, terminates them and offloads as many again", func() {
+		DescribeTable("writes no status of that limit into the second offload", Rule(rules.TerminateFreesResources),
+			func(ctx SpecContext, c termLimitCase) {
+				build := c.build(s)
+				termOffloadTwice(ctx, s, build, append([]ndis.Status{c.status}, termResourceStatuses...))
+			},
+			termLimitEntries(),
+		)
 	})
 })
 
@@ -460,4 +456,116 @@ func termStateEntries() []TableEntry {
 		}
 	}
 	return out
+}
+
+// termLimitCase is one declared limit TERM-020's table fills, frees and fills again: build
+// returns a builder of the tree that fills it, or skips the spec when the declared limits do not
+// allow it.
+type termLimitCase struct {
+	what   string
+	status ndis.Status
+	caps   []string
+	build  func(s *harness.Session) func(round int) *ndis.MiniportOffloadBlockList
+}
+
+var termLimitCases = []termLimitCase{
+	{what: "neighbors", status: ndis.StatusOffloadNeighborEntries, caps: []string{"neighborEntries"},
+		build: func(s *harness.Session) func(round int) *ndis.MiniportOffloadBlockList {
+			n := termLimit(s, s.Limits.NeighborEntries, "neighbor entries")
+			return func(int) *ndis.MiniportOffloadBlockList { return fixtures.Neighbors(n) }
+		}},
+	{what: "paths", status: ndis.StatusOffloadPathEntries, caps: []string{"pathEntries"},
+		build: func(s *harness.Session) func(round int) *ndis.MiniportOffloadBlockList {
+			limitAtLeast(s.Limits.SourceIPAddressEntries, 1, "source IP address entries")
+			n := termLimit(s, s.Limits.PathEntries, "path entries")
+			return func(int) *ndis.MiniportOffloadBlockList { return fixtures.PathsWithoutConnections(n) }
+		}},
+	{what: "source MAC addresses", status: ndis.StatusOffloadHWAddressEntries, caps: []string{"configurableSourceMAC", "sourceMACEntries"},
+		build: func(s *harness.Session) func(round int) *ndis.MiniportOffloadBlockList {
+			if c := s.Limits.ConfigurableSourceMAC; !c.Declared || !c.Value {
+				Skip("target does not declare configurable source MAC addresses")
+			}
+			n := termLimit(s, s.Limits.SourceMACEntries, "source MAC entries")
+			limitAtLeast(s.Limits.NeighborEntries, n, "neighbor entries")
+			return func(round int) *ndis.MiniportOffloadBlockList {
+				tree := fixtures.NeighborsWithSourceMACs(n)
+				for i, b := range tree.Siblings() { // other addresses the second time
+					b.NeighborConst.DlSourceAddress = ndis.MAC(0x02, 0x00, 0x5e, 0x30+byte(round), byte(i>>8), byte(i))
+				}
+				return tree
+			}
+		}},
+	{what: "path source addresses", status: ndis.StatusOffloadIPAddressEntries, caps: []string{"sourceIPAddressEntries"},
+		build: func(s *harness.Session) func(round int) *ndis.MiniportOffloadBlockList {
+			n := termLimit(s, s.Limits.SourceIPAddressEntries, "source IP address entries")
+			limitAtLeast(s.Limits.PathEntries, n, "path entries")
+			return func(round int) *ndis.MiniportOffloadBlockList {
+				tree := fixtures.PathsFromDistinctSources(n)
+				for i, p := range tree.Dependents() { // other addresses the second time
+					p.PathConst.SourceAddress = netip.AddrFrom4([4]byte{192, 0, 2, byte(10 + 100*round + i)})
+				}
+				return tree
+			}
+		}},
+	{what: "VLAN IDs", status: ndis.StatusOffloadVLANEntries, caps: []string{"vlanEntries", "interfaceVLANIDs"},
+		build: func(s *harness.Session) func(round int) *ndis.MiniportOffloadBlockList {
+			ids := acceptedVLANs(s, 2)
+			n := len(ids) / 2
+			return func(round int) *ndis.MiniportOffloadBlockList { // other VLAN IDs the second time
+				return fixtures.NeighborsWithVLANs(ids[round*n : (round+1)*n]...)
+			}
+		}},
+}
+
+func termLimitEntries() []TableEntry {
+	var out []TableEntry
+	for _, c := range termLimitCases {
+		var args []any
+		for _, name := range c.caps {
+			args = append(args, Capability(name))
+		}
+		out = append(out, Entry(fmt.Sprintf("as many %s as declared (%s)", c.what, c.status), append(args, c)...))
+	}
+	return out
+}
+
+// termLimit returns a declared limit's value, skipping the spec when it is not declared, is
+// zero or too large to fill in one tree, or when the host memory bound would stop that many
+// objects and one below them first.
+func termLimit(s *harness.Session, l target.Limit, name string) int {
+	GinkgoHelper()
+	n := int(needLimit(l, name))
+	if n < 1 || n > 64 {
+		Skip(fmt.Sprintf("the declared %s (%d) are outside what this spec fills (1..64)", name, n))
+	}
+	roomFor(s, n+1)
+	return n
+}
+
+// termOffloadTwice offloads build's first tree, terminates it, and offloads its second, as
+// large: no block of the second offload may carry one of statuses, the limits the first one
+// filled.
+func termOffloadTwice(ctx SpecContext, s *harness.Session, build func(round int) *ndis.MiniportOffloadBlockList, statuses []ndis.Status) {
+	GinkgoHelper()
+	init := s.MustInitiate(ctx, build(0))
+	s.MustDo(ctx, harness.Terminate, fixtures.ReferenceTree(init.Tree, fixtures.DelegatedOnly))
+	// The terminate sequence frees resources after the completion, so capacity may come
+	// back a moment later: a second offload that still meets a resource status is
+	// terminated again and retried until the completion timeout.
+	var short []string
+	Eventually(func() []string {
+		again := s.Initiate(ctx, build(1))
+		short = nil
+		for _, b := range again.After.Blocks {
+			if slices.Contains(statuses, b.Members.Status) {
+				short = append(short, fmt.Sprintf("%s: %s", b.Path, b.Members.Status))
+			}
+		}
+		if len(short) > 0 {
+			s.MustDo(ctx, harness.Terminate, fixtures.ReferenceTree(again.Tree, fixtures.DelegatedOnly))
+		}
+		return short
+	}).WithContext(ctx).WithTimeout(s.Timing.Completion).WithPolling(s.Timing.Completion/20).
+		Should(BeEmpty(), harness.Because(rules.TerminateFreesResources, harness.Initiate, "")+
+			"\n  the second offload of as many objects still met a status of a limit the first one filled")
 }

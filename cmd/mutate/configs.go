@@ -28,9 +28,12 @@ type variant struct {
 // Each runs the whole suite, not only the specs the meta test selects: the reference passes
 // all of them there (the baseline run checks it), so the whole suite can kill more.
 //
-// With eachReading, every interpretation switch is also flipped on its own: flipped together,
-// one reading can hide another (a linker whose dependents all failed is not a failure under
-// linkerAllDependentsFailedPartialSuccess, so no placeholder above it sees a failed dependent).
+// With eachReading, every interpretation switch is also flipped on its own, as
+// TestEachOtherReadingHoldsAlone does: flipped together, one reading can hide another (a linker
+// whose dependents all failed is not a failure under linkerAllDependentsFailedPartialSuccess,
+// so no placeholder above it sees a failed dependent). It is off by default because it costs
+// a dozen runs per survivor; the faults whose Configure selects one reading alone
+// (fault-control variants) carry the single-reading configurations the specs need.
 func variants(eachReading bool) []variant {
 	vs := []variant{
 		{name: "default"},

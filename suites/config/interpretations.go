@@ -22,12 +22,13 @@ type Interpretations struct {
 	// and timeout on update: "maxRtRestart" (as the pages are written) or "keepAliveRestart".
 	KeepaliveResetFlag KeepaliveResetFlag `yaml:"keepaliveResetFlag"`
 	// RootFailureStopsWholeTree (CONFLICT-INIT-08): when the root block of an initiate tree
-	// fails, the traversal ends there, so the blocks after it through NextBlock are not
-	// offloaded either. On by default, as the partial-offload page says; off, only the failed
-	// root's own subtree is skipped and the next-linked top-level blocks are still attempted.
+	// (a new offload) cannot be offloaded, the traversal ends there, so the blocks after it
+	// through NextBlock are not offloaded either. On by default, as the partial-offload page
+	// says; off, only the failed root's own subtree is skipped and the next-linked top-level
+	// blocks are still attempted. A linker or placeholder root carries no state of its own.
 	RootFailureStopsWholeTree bool `yaml:"rootFailureStopsWholeTree"`
-	// PathOrNeighborFailureStopsWholeTree (CONFLICT-INIT-12): when a path or neighbor block
-	// that is not the root cannot be offloaded, the traversal ends there, as step 6 of the
+	// PathOrNeighborFailureStopsWholeTree (CONFLICT-INIT-13): when a path or neighbor block
+	// that is not the root, and that the traversal reached, cannot be offloaded, the traversal ends there, as step 6 of the
 	// partial-offload example can be read; by default only its own subtree is skipped.
 	PathOrNeighborFailureStopsWholeTree bool `yaml:"pathOrNeighborFailureStopsWholeTree"`
 	// AcceptResourcesForEntryLimits (CONFLICT-INIT-07): NDIS_STATUS_RESOURCES is accepted where

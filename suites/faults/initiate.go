@@ -245,6 +245,40 @@ func init() {
 		Breaks: []*rules.Rule{rules.InitiateConcurrentInitiates},
 		Wrap:   With(dropsConcurrentInitiate),
 	})
+
+	// A handler that waits for the completion in flight to return, as one whose request queue
+	// holds nothing while its worker is inside a completion: a host that starts an initiate
+	// from its completion handler waits for itself.
+	Register(Fault{
+		Name:   "blocks-a-handler-called-inside-a-completion",
+		Breaks: []*rules.Rule{rules.InitiateConcurrentInitiates},
+		Wrap: With(func() Hooks {
+			var mu sync.Mutex
+			var inside chan struct{} // closed when the completion being forwarded returns
+			return Hooks{
+				Handler: func(_ Op, tree *ndis.MiniportOffloadBlockList, call func(*ndis.MiniportOffloadBlockList) error) error {
+					mu.Lock()
+					wait := inside
+					mu.Unlock()
+					if wait != nil {
+						<-wait
+					}
+					return call(tree)
+				},
+				Complete: func(_ Op, tree *ndis.MiniportOffloadBlockList, forward func(*ndis.MiniportOffloadBlockList)) {
+					done := make(chan struct{})
+					mu.Lock()
+					inside = done
+					mu.Unlock()
+					forward(tree)
+					mu.Lock()
+					inside = nil
+					mu.Unlock()
+					close(done)
+				},
+			}
+		}),
+	})
 }
 
 // onInitiate returns hooks that apply rewrite to every initiate tree before forwarding its

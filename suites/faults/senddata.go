@@ -119,6 +119,16 @@ func onFailedConnections(change func(b *ndis.MiniportOffloadBlockList, send func
 }
 
 func init() {
+	// A target that completes a connection's send data at terminate whether or not it has any.
+	Register(Fault{
+		Name:   "send-completes-a-null-list-at-terminate",
+		Breaks: []*rules.Rule{rules.SendCompleteNonNullList},
+		Wrap: With(onTerminateBlocks(func(b *ndis.MiniportOffloadBlockList, send func(*ndis.NetBufferList)) {
+			if b.NetBufferListChain == nil {
+				send(nil)
+			}
+		})),
+	})
 	Register(Fault{
 		Name:   "terminate-drops-send-data",
 		Breaks: []*rules.Rule{rules.SendDataNoneLeftAtTerminateCompletion, rules.SendDataReturnedAfterSuccessfulOffload},

@@ -540,6 +540,60 @@ func init() {
 			}
 		})),
 	})
+
+	// CONFLICT-INIT-08's other reading stops the traversal at a failed root, the block
+	// OffloadBlockList points to; this target takes the first block of every level for a root,
+	// so a failed first dependent of a linker or placeholder ends its siblings too.
+	Register(Fault{
+		Name:   "stops-a-level-at-its-failed-first-block",
+		Breaks: []*rules.Rule{rules.InitiateFailureSkipsOnlyItsSubtree},
+		Configure: func(cfg *config.Config) {
+			cfg.Interpretations.RootFailureStopsWholeTree = true
+		},
+		Wrap: With(treeRewrite([]Op{OpInitiate}, func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if deps := b.Dependents(); len(deps) > 1 && !offloadedStatus(deps[0].Status) {
+					for _, d := range deps[1:] {
+						treeNeverOffloaded(d)
+					}
+				}
+			}
+		})),
+	})
+
+	// Under placeholderStatusFollowsDependents alone (linkers whose dependents all failed keep
+	// NDIS_STATUS_FAILURE, so a placeholder above one has a failed dependent).
+	Register(Fault{
+		Name:   "keeps-success-on-placeholders-with-failed-dependents",
+		Breaks: []*rules.Rule{rules.PlaceholderAlwaysSucceedsOnInitiate},
+		Configure: func(cfg *config.Config) {
+			cfg.Interpretations.PlaceholderStatusFollowsDependents = true
+		},
+		Wrap: With(treeRewrite([]Op{OpInitiate}, func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.Role() == ndis.RolePlaceholder && b.Status == ndis.StatusOffloadPartialSuccess {
+					b.Status = ndis.StatusSuccess
+				}
+			}
+		})),
+	})
+
+	// An interface with a single VLAN ID configured: a target that looks for a mismatch only
+	// when there are several.
+	Register(Fault{
+		Name:   "accepts-any-vlan-id-on-a-single-vlan-interface",
+		Breaks: []*rules.Rule{rules.InitiateVlanMismatchStatus},
+		Configure: func(cfg *config.Config) {
+			cfg.Target.Reference.Limits.InterfaceVLANIDs = []uint16{10}
+		},
+		Wrap: With(treeRewrite([]Op{OpInitiate}, func(tree *ndis.MiniportOffloadBlockList) {
+			for _, b := range ndis.Blocks(tree) {
+				if b.Status == ndis.StatusOffloadVLANMismatch {
+					b.Status = ndis.StatusSuccess
+				}
+			}
+		})),
+	})
 }
 
 // Faults of reserved members touched in one kind of block only, lone placeholders of one layer,

@@ -66,6 +66,21 @@ type Pending struct {
 // outstanding (concurrent operations, state seen between return and completion).
 func (s *Session) Begin(op Op, tree *ndis.MiniportOffloadBlockList) *Pending {
 	ginkgo.GinkgoHelper()
+	p := s.Prepare(op, tree)
+	if err := p.Call(); err != nil {
+		// A handler that panics, errs (a dead or broken out-of-process target) or never
+		// returns leaves the tree without the one completion the contract promises.
+		s.violate(contractOf(op).ExactlyOnce, op, "", "%v, so no %s can be expected", err, op.Completion())
+	}
+	return p
+}
+
+// Prepare readies tree for op as Begin does (sentinels, canaries, the snapshot as handed over)
+// and counts it as outstanding, but hands nothing over: Call does, on any goroutine. A spec
+// that plays a host acting from inside a callback (a completion) prepares on its own goroutine
+// and calls from the callback.
+func (s *Session) Prepare(op Op, tree *ndis.MiniportOffloadBlockList) *Pending {
+	ginkgo.GinkgoHelper()
 	if op == Initiate && !s.Info.Capabilities.TCPConnectionOffload.SupportIPv6 && offloadsIPv6(tree) {
 		// A target that does not declare IPv6 offload is not asked to offload IPv6 state; what
 		// the spec checks needs a target that does.
@@ -79,12 +94,15 @@ func (s *Session) Begin(op Op, tree *ndis.MiniportOffloadBlockList) *Pending {
 	if s.OnViolation == nil {
 		ginkgo.AddReportEntry(fmt.Sprintf("%s tree handed over", op.Handler()), p.before.Text, ginkgo.ReportEntryVisibilityFailureOrVerbose)
 	}
-	if err := s.call(op, tree); err != nil {
-		// A handler that panics, errs (a dead or broken out-of-process target) or never
-		// returns leaves the tree without the one completion the contract promises.
-		s.violate(contractOf(op).ExactlyOnce, op, "", "%v, so no %s can be expected", err, op.Completion())
-	}
 	return p
+}
+
+// Call hands a prepared tree to the handler for its op, once, and returns the handler's error,
+// or an error when the handler panics or does not return within the handler timeout. It
+// judges nothing and may run on any goroutine; Await (on the spec's) judges the completion.
+func (p *Pending) Call() error {
+	p.began = time.Now()
+	return p.s.call(p.op, p.tree)
 }
 
 // Await waits for the completion of a pending operation and checks the completion contract.

@@ -54,6 +54,18 @@ type Host struct {
 	// Terse leaves snapshots unrendered (no Text): the property runner, which plays thousands
 	// of operations and reports a failure as its scenario, sets it.
 	Terse bool
+	// inside, when set, runs inside every completion call, after it is recorded and before it
+	// returns to the target: the host acting from its completion handler (OnCompletion).
+	inside func(Op, *ndis.MiniportOffloadBlockList)
+}
+
+// OnCompletion makes f run inside every later completion call, on the target's goroutine,
+// after the completion is recorded and before the call returns to the target, as a host does
+// that starts new work from its completion handler. f must not call Ginkgo or Gomega.
+func (h *Host) OnCompletion(f func(Op, *ndis.MiniportOffloadBlockList)) {
+	h.mu.Lock()
+	h.inside = f
+	h.mu.Unlock()
 }
 
 var _ target.Host = (*Host)(nil)
@@ -121,7 +133,11 @@ func (h *Host) record(op Op, tree *ndis.MiniportOffloadBlockList) {
 	h.events = append(h.events, e)
 	close(h.notify)
 	h.notify = make(chan struct{})
+	inside := h.inside
 	h.mu.Unlock()
+	if inside != nil {
+		inside(op, tree)
+	}
 }
 
 // NdisMInitiateOffloadComplete records an initiate completion.

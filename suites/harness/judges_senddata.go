@@ -37,6 +37,7 @@ func init() {
 // completion and every list of a terminated connection (sendDataSessionViolations).
 var sendDataSessionRules = []*rules.Rule{
 	rules.SendDataReturnedAfterSuccessfulOffload, rules.SendCompleteWritesStatus, rules.SendCompleteFailRestOfList,
+	rules.SendCompleteNonNullList,
 }
 
 // tcpDelegatedAt returns the TCP delegated state a block snapshot holds, if any, pointer
@@ -329,8 +330,8 @@ func listNames(entries []LedgerEntry) string {
 }
 
 // sendDataSessionViolations judges, once the session ends, what only the whole session shows:
-// every list of a terminated connection came back at last (SEND-020); every list passed to
-// NdisTcpOffloadSendComplete carried a completion status (SEND-024); after a failed list, no
+// every list of a terminated connection came back at last (SEND-020); every call to
+// NdisTcpOffloadSendComplete passed a list (SEND-047), each with a completion status (SEND-024); after a failed list, no
 // later one succeeded (SEND-027, "later" as ginkgo.yml reads CONFLICT-SEND-11). It expects the
 // ledger's send completions counted (SyncSendCompletions).
 func (s *Session) sendDataSessionViolations() []Violation {
@@ -357,7 +358,11 @@ func (s *Session) sendDataSessionViolations() []Violation {
 	// The Status each list carried in its first send completion.
 	first := map[*ndis.NetBufferList]ndis.Status{}
 	sends := s.Host.SendCompletions()
-	for _, c := range sends {
+	for i, c := range sends {
+		s.judged(rules.SendCompleteNonNullList)
+		if len(c.Lists) == 0 {
+			add(rules.SendCompleteNonNullList, 0, "NdisTcpOffloadSendComplete call %d of %d passed a NULL NetBufferList: it completed no send request", i+1, len(sends))
+		}
 		for i, l := range c.Lists {
 			if _, seen := first[l]; seen {
 				continue

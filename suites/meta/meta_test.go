@@ -223,6 +223,56 @@ func TestTheOtherReadingsHoldTogether(t *testing.T) {
 	t.Logf("the suite passes against the reference under the %d other readings", flipped)
 }
 
+// TestEachOtherReadingHoldsAlone runs the whole suite against the reference once per
+// interpretation switch of ginkgo.yml, with that switch alone set to its other reading (either
+// way: a switch whose default is on is turned off). Flipped together, one reading can hide
+// another: with linkerAllDependentsFailedPartialSuccess no linker fails, so no run showed
+// rootFailureStopsWholeTree or placeholderStatusFollowsDependents with a failed linker.
+func TestEachOtherReadingHoldsAlone(t *testing.T) {
+	bin := buildSuite(t)
+	data, err := os.ReadFile("../../ginkgo.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	others := map[string]string{"false": "true", "true": "false", "maxRtRestart": "keepAliveRestart", "keepAliveRestart": "maxRtRestart"}
+	inInterpretations, flipped := false, 0
+	dir := t.TempDir()
+	for i, line := range lines {
+		if !strings.HasPrefix(line, " ") && strings.TrimSpace(line) != "" {
+			inInterpretations = strings.HasPrefix(line, "interpretations:")
+		}
+		key, value, ok := strings.Cut(line, ":")
+		bare, comment, _ := strings.Cut(value, "#")
+		other, known := others[strings.TrimSpace(bare)]
+		if !inInterpretations || !ok || !known {
+			continue
+		}
+		flipped++
+		out := append([]string(nil), lines...)
+		out[i] = key + ": " + other
+		if comment != "" {
+			out[i] += " #" + comment
+		}
+		key = strings.TrimSpace(key)
+		cfg := filepath.Join(dir, key+".yml")
+		if err := os.WriteFile(cfg, []byte(strings.Join(out, "\n")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(key, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(bin, "-config="+cfg, "-report-dir="+filepath.Join(dir, key))
+			cmd.Dir = ".."
+			if res, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("with %s alone at its other reading (%s), the suite fails against the reference: %v\n%s", key, strings.TrimSpace(out[i]), err, tail(res))
+			}
+		})
+	}
+	if flipped == 0 {
+		t.Fatal("found no interpretation switch to flip in ginkgo.yml")
+	}
+}
+
 func sortedKeys(m map[string]bool) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {

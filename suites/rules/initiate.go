@@ -733,7 +733,7 @@ var (
 		ID:      "CONFLICT-INIT-08",
 		Pages:   []string{pgInitPartial, pgInitTraverse},
 		Summary: "The partial-offload page says that if the root block list cannot be offloaded the target stops traversing the tree; taken literally, a failed root ends the whole traversal, next-linked top-level blocks included. Its own example shows a non-root failure (Path2) stopping only that block's subtree and another (TCP2) not stopping anything, and the traversal page aims at offloading as many connections as possible.",
-		Reading: "Default (rootFailureStopsWholeTree on), the page's own words: a root whose state cannot be offloaded (a new offload at the block OffloadBlockList points to) ends the traversal; every other block must carry a failure status and have no context written. A failure anywhere else skips only its dependent subtree (INIT-030, INIT-032). With the switch off, 'root' is read as the root of the failed block's subtree: a failed root skips only its dependent subtree and the target still attempts the next-linked top-level blocks.",
+		Reading: "Default (rootFailureStopsWholeTree on), the page's own words: a root whose state cannot be offloaded (a new offload at the block OffloadBlockList points to) ends the traversal; every other block must carry a failure status and have no context written. A failure anywhere else skips only its dependent subtree (INIT-030, INIT-032). With the switch off, 'root' is read as the root of the failed block's subtree: a failed root skips only its dependent subtree and the target still attempts the next-linked top-level blocks. A linker or placeholder root carries no state of its own, and the first block of a lower level is no root, under either reading.",
 		Switch:  "rootFailureStopsWholeTree",
 	})
 

@@ -294,6 +294,17 @@ var (
 		Note:          "The page names MiniportTcpOffloadSend; the suite counts the chain of a successful initiate as handed over too.",
 	})
 
+	// SendCompleteNonNullList: the NetBufferList argument is a list.
+	SendCompleteNonNullList = Define(Rule{
+		ID:            "SEND-047",
+		Level:         Must,
+		Text:          "The target passes NdisTcpOffloadSendComplete a NetBufferList that points to a NET_BUFFER_LIST, stand-alone or the first of a linked list, never NULL: a call completes one or more send requests.",
+		Sources:       []string{sendPgSendComplete},
+		Observability: Observable,
+		Layers:        []string{LayerTCP},
+		Note:          "The page describes the parameter as a pointer to a NET_BUFFER_LIST structure the target obtained from MiniportTcpOffloadSend and the call as completing one or more send requests; a connection with nothing to complete calls it not at all. Judged over every send completion of a session.",
+	})
+
 	// SendCompleteOwnMiniportHandle: the handle argument.
 	SendCompleteOwnMiniportHandle = Define(Rule{
 		ID:            "SEND-022",
