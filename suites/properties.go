@@ -73,7 +73,7 @@ func checkProperty(ctx context.Context, r *rules.Rule) {
 	GinkgoHelper()
 	configureRapid()
 	focus := focusOf(r)
-	tb := &propertyTB{name: CurrentSpecReport().FullText()}
+	tb := &propertyTB{name: CurrentSpecReport().FullText(), ctx: ctx}
 	start := time.Now()
 	defer func() {
 		if tb.failed {
@@ -191,6 +191,7 @@ type caseResult struct {
 // once, with the violations of the shrunk case recorded against their rules, the seed and a
 // snippet that replays the case.
 type propertyTB struct {
+	ctx    context.Context // the spec's: once it is done, a failing case says nothing of the target
 	name   string
 	errors []string
 	logs   []string
@@ -225,6 +226,9 @@ func (p *propertyTB) fail(msg string) {
 // FailNow ends the spec with the shrunk case.
 func (p *propertyTB) FailNow() {
 	p.failed = true
+	if err := p.ctx.Err(); err != nil {
+		Fail(fmt.Sprintf("[harness] the spec was stopped (%v) while its generated scenarios ran: nothing is concluded from them", context.Cause(p.ctx)))
+	}
 	steps, blocks := p.last.scenario.Size()
 	AddReportEntry("shrunk scenario (Go)", snippet(p.last.scenario), ReportEntryVisibilityFailureOrVerbose)
 	if len(p.logs) > 0 {

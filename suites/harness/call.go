@@ -115,6 +115,11 @@ func (p *Pending) Await(ctx context.Context) Outcome {
 	defer cancel()
 	e, ok := s.Host.waitFor(wait, op, tree)
 	s.outstanding--
+	if !ok && ctx.Err() != nil {
+		// The spec itself was stopped (interrupted, or out of its own time) while waiting:
+		// the wait says nothing of the target.
+		ginkgo.Fail(fmt.Sprintf("[harness] the spec was stopped (%v) while it waited for %s: nothing is concluded from it", context.Cause(ctx), op.Completion()))
+	}
 	if !ok {
 		if other := s.otherTrees(op); len(other) > 0 {
 			s.violate(rules.SameTree, op, "", "%s was called with another tree (%s) instead of the one handed over", op.Completion(), strings.Join(other, "; "))
