@@ -44,6 +44,10 @@ func TestPreparedVariantsReadBack(t *testing.T) {
 			t.Fatalf("%s: %v", v.name, err)
 		}
 		got.Path = base.Path
+		if got.Timeouts.AfterClose != afterClose {
+			t.Errorf("%s: afterClose %v, want the mutation run's %v", v.name, got.Timeouts.AfterClose.D(), afterClose.D())
+		}
+		got.Timeouts.AfterClose = base.Timeouts.AfterClose
 		switch v.name {
 		case "default":
 		case "smallest-bound-transmitBuffers":

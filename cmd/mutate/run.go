@@ -88,7 +88,8 @@ func (r *runner) run(bin string, mutant int, v preparedVariant) (verdict, error)
 	jsonReport := filepath.Join(reports, "mutate-ginkgo.json")
 	// The suite, and the pin of what the reference declares, which lives beside it.
 	args := append([]string{"-test.run=^(TestConformance|TestTheReferenceDeclaresWhatItImplements)$", "-report-dir=" + reports, "-ginkgo.json-report=" + jsonReport,
-		"-ginkgo.fail-fast", "-ginkgo.no-color"}, v.args...)
+		// A failed property spec need not be shrunk: the first failure kills the mutant.
+		"-ginkgo.fail-fast", "-ginkgo.no-color", "-rapid.shrinktime=1ms"}, v.args...)
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = r.suiteDir
 	cmd.Env = append(os.Environ(), schemaEnv+"="+strconv.Itoa(mutant))
