@@ -106,6 +106,15 @@ func (p *Peer) deliver(frame []byte) {
 	pkt.DecRef()
 }
 
+// AddNeighbor tells the peer the MAC of addr, so that it needs no ARP or NDP to reach a
+// crafted endpoint, which answers neither.
+func (p *Peer) AddNeighbor(addr netip.Addr, mac [6]byte) error {
+	if err := p.Stack.AddStaticNeighbor(nic, protocolOf(addr), tcpip.AddrFromSlice(addr.AsSlice()), tcpip.LinkAddress(mac[:])); err != nil {
+		return fmt.Errorf("gVisor: a static neighbor %s: %s", addr, err)
+	}
+	return nil
+}
+
 // Listen listens for TCP connections on port of the peer's address addr.
 func (p *Peer) Listen(addr netip.Addr, port uint16) (*gonet.TCPListener, error) {
 	return gonet.ListenTCP(p.Stack, fullAddress(addr, port), protocolOf(addr))
