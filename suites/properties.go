@@ -48,9 +48,11 @@ func focusOf(r *rules.Rule) scenario.Focus {
 	case id == "STATE-066", id == "STATE-069":
 		// Judged at queries of connections' delegated state.
 		f.Resets = true
-	case id == "STATE-028", id == "STATE-029", id == "STATE-037", id == "UPD-045", id == "UPD-046":
-		// Judged at the queries and terminates that follow the update.
+	case id == "STATE-028", id == "STATE-029", id == "STATE-037", id == "UPD-045", id == "UPD-046", id == "UPD-049":
+		// Judged at the queries and terminates that follow the update; UPD-049 where the
+		// updates ask for no reset.
 		f.Resets, f.Ops = true, []string{rules.OpUpdate, rules.OpQuery, rules.OpTerminate}
+		f.Flagless = id == "UPD-049"
 	case id == "INIT-035", id == "QRY-020", id == "UPD-038", id == "TERM-017":
 		f.Overlap = true
 	case id == "UPD-029", id == "UPD-018":

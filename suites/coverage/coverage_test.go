@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ndis-chimney/conformance/suites"
+	"github.com/ndis-chimney/conformance/suites/harness"
 	"github.com/ndis-chimney/conformance/suites/rules"
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/gomega"
@@ -47,4 +48,16 @@ func TestTheGinkgoCLIRecognisesTheSuite(t *testing.T) {
 		}
 	}
 	t.Errorf("no _test.go file of suites/ imports github.com/onsi/ginkgo/v2, so the ginkgo CLI would not treat it as a suite")
+}
+
+// TestEveryTestableRuleHasAJudge: every rule a host can check through the contract is judged
+// on every observation where its situation arises (suites/harness/judges_*.go), and so has a
+// property spec over generated scenarios (suites/properties.go).
+func TestEveryTestableRuleHasAJudge(t *testing.T) {
+	judged := harness.JudgedRules()
+	for _, r := range rules.All() {
+		if _, ok := judged[r.ID]; r.Testable() && !ok {
+			t.Errorf("%s is testable but no judge applies it", r.ID)
+		}
+	}
 }

@@ -34,6 +34,73 @@ func init() {
 	judgeCompletions("cached flag resets", judgeCachedResets,
 		rules.MaxRTRestartFlagZeroesTotalRT, rules.NonZeroMaxRTResetsTotalRT, rules.KeepAliveRestartFlagRestartsTimer,
 		rules.ResetKeepaliveProbeCount, rules.ResetKeepaliveTimeoutDelta)
+	judgeCompletions("no reset without the restart flags", judgeNoResetWithoutFlags, rules.NoResetWithoutRestartFlag)
+}
+
+// judgeNoResetWithoutFlags: when no update of a connection set TCP_FLAG_KEEP_ALIVE_RESTART or
+// TCP_FLAG_MAX_RT_RESTART or carried a non-zero MaxRT (UPD-049), a query or terminate that
+// succeeded shows none of the delegated variables those reset as reset, for as long as only time
+// could have changed them (no data path: nothing is sent or received): TotalRT, not zero at
+// offload with nothing outstanding, is not zero; KeepAlive.ProbeCount, while no probe can have
+// gone out, is not below what it was offloaded with; KeepAlive.TimeoutDelta is no more than the
+// timer could have had without a restart (what it was offloaded with, or, had it run out and a
+// probe gone out, a KaInterval), which only counts down.
+func judgeNoResetWithoutFlags(j *Judging) {
+	if j.Out.Op != Query && j.Out.Op != Terminate || j.Out.Concurrent || j.Out.Event.Tree == nil {
+		return
+	}
+	for _, v := range j.views {
+		if v.After.Members.Status != ndis.StatusSuccess {
+			continue
+		}
+		o, isConn := j.connectionAt(v)
+		if !isConn || len(o.CachedUpdates) == 0 || o.State.TCPDelegated == nil || o.State.TCPCached == nil {
+			continue
+		}
+		bound := uint32(0) // the most the keepalive timer can have left without a restart
+		for _, u := range o.CachedUpdates {
+			if u.Concurrent || u.Given.Flags&(ndis.TCPFlagKeepAliveRestart|ndis.TCPFlagMaxRTRestart) != 0 || u.Given.MaxRT != 0 {
+				bound = ^uint32(0)
+				break
+			}
+			bound = max(bound, u.Before.KaInterval, u.Given.KaInterval)
+		}
+		if bound == ^uint32(0) {
+			continue // an update asked for a reset: judgeCachedResets holds it
+		}
+		got, ok := tcpDelegatedAt(v.After)
+		if !ok {
+			continue
+		}
+		given, _ := tcpDelegatedAt(v.Before)
+		d0 := o.State.TCPDelegated
+		rule := rules.NoResetWithoutRestartFlag
+		if d0.TotalRT != 0 && !o.HadSendData && d0.SndUna == d0.SndMax && got.TotalRT != given.TotalRT {
+			j.Arose(rule)
+			if got.TotalRT == 0 {
+				j.Violate(rule, v.Path, "TCPDelegated.TotalRT = 0, offloaded as %d: no update set TCP_FLAG_MAX_RT_RESTART or a non-zero MaxRT, and nothing was retransmitted", d0.TotalRT)
+			}
+		}
+		enabled := o.State.TCPCached.Flags&ndis.TCPFlagKeepAliveEnabled != 0
+		for _, u := range o.CachedUpdates {
+			enabled = u.Given.Flags&ndis.TCPFlagKeepAliveEnabled != 0
+		}
+		quiet := !enabled || !keepAliveMayHaveRunOut(o, j.Out.Event.At)
+		if quiet && d0.KeepAlive.ProbeCount > 0 && got.KeepAlive.ProbeCount != given.KeepAlive.ProbeCount {
+			j.Arose(rule)
+			if got.KeepAlive.ProbeCount < d0.KeepAlive.ProbeCount {
+				j.Violate(rule, v.Path, "TCPDelegated.KeepAlive.ProbeCount = %d, offloaded as %d: no update set a restart flag, and no probe can have been answered", got.KeepAlive.ProbeCount, d0.KeepAlive.ProbeCount)
+			}
+		}
+		if d := d0.KeepAlive.TimeoutDelta; enabled && d != ndis.TimerNotRunning && got.KeepAlive.TimeoutDelta != given.KeepAlive.TimeoutDelta &&
+			got.KeepAlive.TimeoutDelta != ndis.TimerNotRunning {
+			j.Arose(rule)
+			if most := max(d, bound, o.State.TCPCached.KaInterval); got.KeepAlive.TimeoutDelta > most {
+				j.Violate(rule, v.Path, "TCPDelegated.KeepAlive.TimeoutDelta = %d, more than the %d the timer can have had without a restart (offloaded with %d): no update set a restart flag",
+					got.KeepAlive.TimeoutDelta, most, d)
+			}
+		}
+	}
 }
 
 // judgeCachedResets: on every query or terminate block that succeeded for a connection whose

@@ -102,6 +102,7 @@ func (s *Session) quietViolations() []Violation {
 		}
 	}
 	found = append(found, s.sendDataSessionViolations()...) // judges_senddata.go
+	found = append(found, s.declarationViolations()...)     // judges_declaration.go
 	return found
 }
 
@@ -123,6 +124,9 @@ func sessionJudgedRules() map[string][]string {
 	add(sendRules.FailedNotCompleted)
 	add(sendRules.FailedKeepsStatus)
 	for _, r := range sendDataSessionRules {
+		add(r)
+	}
+	for _, r := range declarationRules {
 		add(r)
 	}
 	return out

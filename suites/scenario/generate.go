@@ -16,6 +16,7 @@ type Focus struct {
 	Overlap  bool     // operations handed over while others are in progress
 	Relink   bool     // updates that move paths to another neighbor
 	Resets   bool     // updates whose TCP cached flags and values ask for resets of delegated variables
+	Flagless bool     // with Resets: updates that mostly ask for none (no restart flag, MaxRT 0)
 }
 
 // Draw draws a scenario: an initiate first, then up to eight operations. Steps are drawn as a
@@ -73,6 +74,9 @@ func drawOperation(t *rapid.T, f Focus, op string) Step {
 			st.Keepalive |= 8
 		}
 		st.MaxRT = uint8(rapid.IntRange(0, 2).Draw(t, "max rt"))
+		if f.Flagless && rapid.IntRange(0, 7).Draw(t, "flagless?") != 0 {
+			st.MaxRTRestart, st.KeepAliveRestart, st.MaxRT = false, false, 1
+		}
 	}
 	return st
 }
