@@ -46,17 +46,7 @@ func init() {
 // timer could have had without a restart (what it was offloaded with, or, had it run out and a
 // probe gone out, a KaInterval), which only counts down.
 func judgeNoResetWithoutFlags(j *Judging) {
-	if j.Out.Op != Query && j.Out.Op != Terminate || j.Out.Concurrent || j.Out.Event.Tree == nil {
-		return
-	}
-	for _, v := range j.views {
-		if v.After.Members.Status != ndis.StatusSuccess {
-			continue
-		}
-		o, isConn := j.connectionAt(v)
-		if !isConn || len(o.CachedUpdates) == 0 || o.State.TCPDelegated == nil || o.State.TCPCached == nil {
-			continue
-		}
+	j.eachUpdatedConnection(func(v blockView, o *Object, got, given ndis.TCPOffloadStateDelegated) {
 		bound := uint32(0) // the most the keepalive timer can have left without a restart
 		for _, u := range o.CachedUpdates {
 			if u.Concurrent || u.Given.Flags&(ndis.TCPFlagKeepAliveRestart|ndis.TCPFlagMaxRTRestart) != 0 || u.Given.MaxRT != 0 {
@@ -66,13 +56,8 @@ func judgeNoResetWithoutFlags(j *Judging) {
 			bound = max(bound, u.Before.KaInterval, u.Given.KaInterval)
 		}
 		if bound == ^uint32(0) {
-			continue // an update asked for a reset: judgeCachedResets holds it
+			return // an update asked for a reset: judgeCachedResets holds it
 		}
-		got, ok := tcpDelegatedAt(v.After)
-		if !ok {
-			continue
-		}
-		given, _ := tcpDelegatedAt(v.Before)
 		d0 := o.State.TCPDelegated
 		rule := rules.NoResetWithoutRestartFlag
 		if d0.TotalRT != 0 && !o.HadSendData && d0.SndUna == d0.SndMax && got.TotalRT != given.TotalRT {
@@ -100,7 +85,7 @@ func judgeNoResetWithoutFlags(j *Judging) {
 					got.KeepAlive.TimeoutDelta, most, d)
 			}
 		}
-	}
+	})
 }
 
 // judgeCachedResets: on every query or terminate block that succeeded for a connection whose
@@ -108,6 +93,18 @@ func judgeNoResetWithoutFlags(j *Judging) {
 // An outcome that overlapped another operation is left alone: the target may have served it
 // before or after an update outstanding at the same time.
 func judgeCachedResets(j *Judging) {
+	j.eachUpdatedConnection(func(v blockView, o *Object, got, given ndis.TCPOffloadStateDelegated) {
+		j.judgeTotalRT(v, o, got, given)
+		j.judgeKeepAliveResets(v, o, got, given)
+	})
+}
+
+// eachUpdatedConnection calls judge for every block of a query or terminate that succeeded
+// for a connection whose cached variables were updated, with the delegated state it returned
+// (got) and the one the host handed over (given). An outcome that overlapped another
+// operation is left alone: the target may have served it before or after an update
+// outstanding at the same time.
+func (j *Judging) eachUpdatedConnection(judge func(v blockView, o *Object, got, given ndis.TCPOffloadStateDelegated)) {
 	if j.Out.Op != Query && j.Out.Op != Terminate || j.Out.Concurrent || j.Out.Event.Tree == nil {
 		return
 	}
@@ -116,7 +113,7 @@ func judgeCachedResets(j *Judging) {
 			continue
 		}
 		o, isConn := j.connectionAt(v)
-		if !isConn || len(o.CachedUpdates) == 0 || o.State.TCPDelegated == nil {
+		if !isConn || len(o.CachedUpdates) == 0 || o.State.TCPDelegated == nil || o.State.TCPCached == nil {
 			continue
 		}
 		got, ok := tcpDelegatedAt(v.After)
@@ -124,8 +121,7 @@ func judgeCachedResets(j *Judging) {
 			continue
 		}
 		given, _ := tcpDelegatedAt(v.Before)
-		j.judgeTotalRT(v, o, got, given)
-		j.judgeKeepAliveResets(v, o, got, given)
+		judge(v, o, got, given)
 	}
 }
 
