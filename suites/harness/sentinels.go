@@ -20,8 +20,10 @@ const (
 	canarySourceHandle     uint64 = 0x5352_4348_0000_0000 // "SRCH"
 	handleBase             uint64 = 0x4844_4C00_0000_0000 // "HDL"
 	// canaryDelegatedFlags goes into TCP_OFFLOAD_STATE_DELEGATED.Flags, reserved for system
-	// use, wherever a tree leaves it zero, so that a target that clears it is seen.
-	canaryDelegatedFlags uint16 = 0x5359 // "SY"
+	// use, wherever a tree leaves it zero, so that a target that clears it is seen; its low
+	// bits name the operation, so that a target writing back the value an earlier tree
+	// carried (the initiate's into a query) is seen too.
+	canaryDelegatedFlags uint16 = 0x5300 // "S"
 )
 
 // prepare fills a tree before it is handed over: the Status sentinel in every block, canaries in
@@ -46,7 +48,7 @@ func (s *Session) prepare(op Op, tree *ndis.MiniportOffloadBlockList) {
 			}
 		}
 		if d := b.TCPDelegated; d != nil && d.Flags == 0 {
-			d.Flags = canaryDelegatedFlags
+			d.Flags = canaryDelegatedFlags | uint16(op)
 		}
 		if op == Initiate && b.NetBufferListChain != nil {
 			s.Ledger.Register(b)
