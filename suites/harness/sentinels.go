@@ -21,8 +21,7 @@ const (
 	handleBase             uint64 = 0x4844_4C00_0000_0000 // "HDL"
 	// canaryDelegatedFlags goes into TCP_OFFLOAD_STATE_DELEGATED.Flags, reserved for system
 	// use, wherever a tree leaves it zero, so that a target that clears it is seen; its low
-	// bits name the operation, so that a target writing back the value an earlier tree
-	// carried (the initiate's into a query) is seen too.
+	// bits name the operation, so that a value written back shows which tree it came from.
 	canaryDelegatedFlags uint16 = 0x5300 // "S"
 )
 
