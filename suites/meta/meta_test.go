@@ -101,6 +101,9 @@ func runFault(t *testing.T, bin, reportDir string, f *faults.Fault, control bool
 		// a failing property spec shrinks briefly here (shrink_test.go shows shrinking).
 		"-ginkgo.label-filter="+strings.Join(labels, " || "), "-rapid.shrinktime=200ms", "-ginkgo.json-report="+jsonPath, "-ginkgo.junit-report="+filepath.Join(reportDir, "junit.xml"))
 	cmd.Dir = ".."
+	if strings.Contains(f.Name, "-later") {
+		cmd.Env = append(os.Environ(), "CHIMNEY_AFTER_CLOSE=1s") // what these faults are caught by
+	}
 	out, err := cmd.CombinedOutput()
 	if err == nil && !control {
 		t.Logf("the suite passed against fault %s:\n%s", f.Name, tail(out))
@@ -174,6 +177,9 @@ var suiteBinary struct {
 }
 
 func TestMain(m *testing.M) {
+	// Every run of the suite here watches for late completions only briefly after its last
+	// spec (timeouts.afterClose is 1s); the faults that complete late restore the default.
+	os.Setenv("CHIMNEY_AFTER_CLOSE", "10ms")
 	code := m.Run()
 	if suiteBinary.path != "" {
 		os.RemoveAll(filepath.Dir(suiteBinary.path))
