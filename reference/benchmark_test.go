@@ -1,6 +1,7 @@
 package reference_test
 
 import (
+	"github.com/ndis-chimney/conformance/target/hosttest"
 	"testing"
 
 	"github.com/ndis-chimney/conformance/fixtures"
@@ -26,7 +27,7 @@ func BenchmarkOffloadRoundTrip(b *testing.B) {
 	unlimited := target.Limits{}
 	tgt := reference.New(reference.Config{Limits: unlimited})
 	done := make(completions, 1)
-	if _, err := tgt.Open(done); err != nil {
+	if _, err := tgt.Open(hosttest.StateOnly(done)); err != nil {
 		b.Fatal(err)
 	}
 	defer tgt.Close()

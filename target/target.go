@@ -33,7 +33,8 @@ type StateManipulator interface {
 
 // Target is an offload target under test. Open hands it the Host it completes through and
 // returns what it declares about itself; Close releases it. The data path (send, receive,
-// disconnect, forward) and indications are separate role interfaces added beside this one.
+// disconnect, forward), the network port and the clock are role interfaces beside this one
+// (roles.go), which a target declares by implementing them.
 type Target interface {
 	Open(host Host) (Info, error)
 	StateManipulator
@@ -57,8 +58,13 @@ type SendCompleter interface {
 	NdisTcpOffloadSendComplete(chain *ndis.NetBufferList)
 }
 
-// Host is what NDIS and the host stack offer a target: the completions it must call.
+// Host is what NDIS and the host stack offer a target: the completions and indications it
+// calls. A target without the data-path role calls only StateCompleter and SendCompleter.
 type Host interface {
 	StateCompleter
 	SendCompleter
+	DataPathCompleter
+	ReceiveIndicator
+	EventIndicator
+	NonOffloadReceiver
 }

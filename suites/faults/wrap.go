@@ -35,6 +35,7 @@ type Hooks struct {
 type Wrapped struct {
 	Inner target.Target
 	Hooks Hooks
+	Data  DataHooks // the data path's hooks (wrap_datapath.go)
 	host  target.Host
 }
 

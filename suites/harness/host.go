@@ -57,6 +57,10 @@ type Host struct {
 	// inside, when set, runs inside every completion call, after it is recorded and before it
 	// returns to the target: the host acting from its completion handler (OnCompletion).
 	inside func(Op, *ndis.MiniportOffloadBlockList)
+	// dataPath, answer and dataHook are the data path's record (datapath.go).
+	dataPath []DataPathCall
+	answer   IndicationAnswer
+	dataHook func(DataPathCall)
 }
 
 // OnCompletion makes f run inside every later completion call, on the target's goroutine,

@@ -3,6 +3,7 @@ package wire
 import (
 	"bytes"
 	"context"
+	"github.com/ndis-chimney/conformance/target/hosttest"
 	"io"
 	"net/netip"
 	"testing"
@@ -78,7 +79,7 @@ func TestAConnectionIsCarriedOnFromTheStateATerminateReturns(t *testing.T) {
 	}
 	host := make(completions, 1)
 	tgt := reference.New(cfg.ReferenceConfig())
-	if _, err := tgt.Open(host); err != nil {
+	if _, err := tgt.Open(hosttest.StateOnly(host)); err != nil {
 		t.Fatal(err)
 	}
 	defer tgt.Close()

@@ -3,17 +3,28 @@ package ndis
 import "fmt"
 
 // NetBufferList mirrors NET_BUFFER_LIST (nbl.h), reduced to what the chimney interface uses:
-// the link to the next list, the NET_BUFFERs, and the completion Status. In a chimney tree
-// each list describes one NET_BUFFER of outstanding send data.
+// the link to the next list, the NET_BUFFERs, the completion Status and the two
+// NET_BUFFER_LIST_INFO entries the chimney pages name. In a chimney tree each list describes
+// one NET_BUFFER of outstanding send data; on the data path a list is a send, receive,
+// disconnect or forward request, or a receive indication.
 type NetBufferList struct {
 	Next           *NetBufferList
 	FirstNetBuffer *NetBuffer
 	Status         Status
+	// BytesTransferred mirrors the TcpOffloadBytesTransferred info the target writes when it
+	// completes a send, receive or disconnect request: the bytes sent and acknowledged, or
+	// the bytes it copied into a posted receive buffer.
+	BytesTransferred uint32
+	// ReceiveNoPush mirrors the TcpReceiveNoPush info the host sets on a receive request:
+	// complete it only when it is full (nonpush mode), not at a PSH.
+	ReceiveNoPush bool
 	// ID names the list in reports and across process boundaries; the host assigns it.
 	ID uint64
 }
 
-// NetBuffer mirrors NET_BUFFER (nbl.h). The MDL chain is reduced to the bytes it maps.
+// NetBuffer mirrors NET_BUFFER (nbl.h). The MDL chain is reduced to the bytes it maps: the
+// data of a send, or the whole buffer of a posted receive request (which the target fills
+// from the start and reports through BytesTransferred).
 type NetBuffer struct {
 	Next *NetBuffer
 	Data []byte

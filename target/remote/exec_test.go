@@ -2,6 +2,7 @@ package remote_test
 
 import (
 	"context"
+	"github.com/ndis-chimney/conformance/target/hosttest"
 	"net"
 	"os/exec"
 	"path/filepath"
@@ -76,7 +77,7 @@ func TestExecRunsTheReferenceTargetAndRestartsItAfterAKill(t *testing.T) {
 		c, err := l.Factory()()
 		if err == nil {
 			host := make(recorder, 4)
-			if _, err = c.Open(host); err == nil {
+			if _, err = c.Open(hosttest.StateOnly(host)); err == nil {
 				initiate(t, c, host)
 				c.Close()
 				break

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ndis-chimney/conformance/target/hosttest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -210,7 +211,7 @@ func TestACrashedTargetTakesItsChildWithItAndRestartsClean(t *testing.T) {
 		tgt, err := l.Factory()()
 		if err == nil {
 			host := make(recorder, 4)
-			if _, err = tgt.Open(host); err == nil {
+			if _, err = tgt.Open(hosttest.StateOnly(host)); err == nil {
 				initiate(t, tgt, host)
 				tgt.Close()
 				break

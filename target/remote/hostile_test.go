@@ -3,6 +3,7 @@ package remote_test
 import (
 	"context"
 	"errors"
+	"github.com/ndis-chimney/conformance/target/hosttest"
 	"net"
 	"path/filepath"
 	"strings"
@@ -103,7 +104,7 @@ func openHostile(t *testing.T, bounds remote.Bounds, events func(send func(raw) 
 		t.Fatal(err)
 	}
 	host := countingHost{recorder: make(recorder, 1), states: &atomic.Int64{}, sends: &atomic.Int64{}}
-	if _, err := tgt.Open(host); err != nil {
+	if _, err := tgt.Open(hosttest.StateOnly(host)); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tgt.Close() })

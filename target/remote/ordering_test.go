@@ -3,6 +3,7 @@ package remote_test
 import (
 	"context"
 	"errors"
+	"github.com/ndis-chimney/conformance/target/hosttest"
 	"net"
 	"path/filepath"
 	"strings"
@@ -111,7 +112,7 @@ func initiateAndSeeOrder(t *testing.T, f func() (target.Target, error)) (after b
 		t.Fatal(err)
 	}
 	h := orderHost{recorder: make(recorder, 4), returned: &atomic.Bool{}, after: make(chan bool, 4)}
-	if _, err := tgt.Open(h); err != nil {
+	if _, err := tgt.Open(hosttest.StateOnly(h)); err != nil {
 		t.Fatal(err)
 	}
 	defer tgt.Close()
@@ -190,7 +191,7 @@ func TestAServerOfRevisionZeroIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = tgt.Open(make(recorder, 1))
+	_, err = tgt.Open(hosttest.StateOnly(make(recorder, 1)))
 	if err == nil || !strings.Contains(err.Error(), "revision 0") || !strings.Contains(err.Error(), "CallReturned") {
 		t.Fatalf("Open of a revision 0 server: %v, want a refusal naming the revisions", err)
 	}

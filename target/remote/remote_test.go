@@ -3,6 +3,7 @@ package remote_test
 import (
 	"errors"
 	"fmt"
+	"github.com/ndis-chimney/conformance/target/hosttest"
 	"net"
 	"os"
 	"path/filepath"
@@ -106,7 +107,7 @@ func open(t *testing.T, f func() (target.Target, error)) (target.Target, recorde
 		t.Fatal(err)
 	}
 	host := make(recorder, 16)
-	info, err := tgt.Open(host)
+	info, err := tgt.Open(hosttest.StateOnly(host))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -501,7 +502,7 @@ func TestAHandlerThatCompletesSynchronouslyReturnsAfterTheHostsCompletion(t *tes
 		t.Fatal(err)
 	}
 	host := slowHost{recorder: make(recorder, 4), returned: make(chan time.Time, 4)}
-	if _, err := tgt.Open(host); err != nil {
+	if _, err := tgt.Open(hosttest.StateOnly(host)); err != nil {
 		t.Fatal(err)
 	}
 	defer tgt.Close()

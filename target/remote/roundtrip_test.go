@@ -1,6 +1,7 @@
 package remote_test
 
 import (
+	"github.com/ndis-chimney/conformance/target/hosttest"
 	"sort"
 	"testing"
 	"time"
@@ -30,7 +31,7 @@ func BenchmarkHandlerRoundTrip(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := tgt.Open(make(recorder, 1)); err != nil {
+			if _, err := tgt.Open(hosttest.StateOnly(make(recorder, 1))); err != nil {
 				b.Fatal(err)
 			}
 			defer tgt.Close()

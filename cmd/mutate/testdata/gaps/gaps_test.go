@@ -28,6 +28,7 @@ import (
 	"github.com/ndis-chimney/conformance/fixtures"
 	"github.com/ndis-chimney/conformance/reference"
 	"github.com/ndis-chimney/conformance/suites/config"
+	"github.com/ndis-chimney/conformance/target/hosttest"
 	"github.com/ndis-chimney/conformance/target/ndis"
 )
 
@@ -74,7 +75,7 @@ func refConfig(t *testing.T, change func(*reference.Config)) reference.Config {
 func openRef(t *testing.T, rc reference.Config) (*reference.Target, *gapHost) {
 	h := &gapHost{done: make(chan *ndis.MiniportOffloadBlockList, 16)}
 	tgt := reference.New(rc)
-	if _, err := tgt.Open(h); err != nil {
+	if _, err := tgt.Open(hosttest.StateOnly(h)); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = tgt.Close() })
