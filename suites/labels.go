@@ -57,8 +57,10 @@ var coverage = struct {
 var labelPrefixes = []string{"rule:", "level:", "op:", "layer:", "cap:"}
 
 // labelsWhole are the labels known as they stand: "generated" marks the property specs, so
-// that a run can select or leave out the generated scenarios (--label-filter='!generated').
-var labelsWhole = map[string]bool{"generated": true}
+// that a run can select or leave out the generated scenarios (--label-filter='!generated');
+// "wire" marks the specs that put the target on a wire with a TCP peer, so that a run can
+// leave them out (--label-filter='!wire') for a target with no data path.
+var labelsWhole = map[string]bool{"generated": true, "wire": true}
 
 // CheckCoverage checks the specs of a suite against the catalog: every testable rule has a
 // spec, every spec names exactly one known, testable rule, every label is of a known kind, and

@@ -33,6 +33,7 @@ type Config struct {
 	Reports         Reports         `yaml:"reports"`
 	Interpretations Interpretations `yaml:"interpretations"`
 	Properties      Properties      `yaml:"properties"`
+	Wire            Wire            `yaml:"wire"`
 
 	// Path is where the configuration was read from; set by Load.
 	Path string `yaml:"-"`
@@ -270,6 +271,9 @@ func (c *Config) check() error {
 	}
 	errs = append(errs, c.checkReports()...)
 	if err := c.Properties.check(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Wire.check(); err != nil {
 		errs = append(errs, err)
 	}
 	for _, id := range append(c.Declared.InterfaceVLANIDs, c.Target.Reference.Limits.InterfaceVLANIDs...) {

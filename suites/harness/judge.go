@@ -27,9 +27,24 @@ func judgeCompletions(name string, check func(j *Judging), rs ...*rules.Rule) {
 	completionJudges = append(completionJudges, judge{name: name, rules: rs, check: check})
 }
 
+// elsewhere are judges that live outside this package (the wire's frame judge), registered
+// by name with the rules they apply.
+var elsewhere []judge
+
+// JudgedElsewhere records a judge outside this package and the rules it applies, so that the
+// catalog check knows them judged.
+func JudgedElsewhere(name string, rs ...*rules.Rule) {
+	elsewhere = append(elsewhere, judge{name: name, rules: rs})
+}
+
 // JudgedRules returns the IDs of the rules some judge applies, each with the judges' names.
 func JudgedRules() map[string][]string {
 	out := map[string][]string{}
+	for _, j := range elsewhere {
+		for _, r := range j.rules {
+			out[r.ID] = append(out[r.ID], j.name)
+		}
+	}
 	for _, j := range completionJudges {
 		for _, r := range j.rules {
 			out[r.ID] = append(out[r.ID], j.name)

@@ -145,3 +145,30 @@ func (l *Ledger) handedBack(nbl *ndis.NetBufferList) bool {
 
 // Returns reports how many times a record's list came back.
 func (e LedgerEntry) Returns() int { return e.SendCompleted + e.HandedBack }
+
+// RegisterSent records lists the host handed to MiniportTcpOffloadSend for the connection
+// offloaded by the initiate block conn: they are the target's from the call on, and come
+// back like the initiate chain's, after it in the connection's order.
+func (l *Ledger) RegisterSent(conn *ndis.MiniportOffloadBlockList, chain *ndis.NetBufferList) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	next := 0
+	for _, e := range l.entries {
+		if e.Connection == conn {
+			next = max(next, e.Index+1)
+		}
+	}
+	for _, nbl := range chain.Chain() {
+		if _, ok := l.entries[nbl]; ok {
+			continue
+		}
+		if nbl.ID == 0 {
+			nbl.ID = l.nextID
+		}
+		l.nextID++
+		nbl.Status = StatusCanary
+		l.entries[nbl] = &LedgerEntry{List: nbl, Connection: conn, Index: next, StatusGiven: nbl.Status, Owner: OwnedByTarget, Settled: true}
+		l.order = append(l.order, nbl)
+		next++
+	}
+}

@@ -103,6 +103,9 @@ func (s *Session) quietViolations() []Violation {
 	}
 	found = append(found, s.sendDataSessionViolations()...) // judges_senddata.go
 	found = append(found, s.declarationViolations()...)     // judges_declaration.go
+	for _, f := range s.atEnd {
+		found = append(found, f()...) // judges added from outside: the wire's
+	}
 	return found
 }
 

@@ -46,6 +46,7 @@ type Session struct {
 	OnViolation func([]Violation)
 
 	counts judgeCounts
+	atEnd  []func() []Violation // AtEnd
 
 	handles uint64
 	// outstanding counts operations handed over and not yet awaited.

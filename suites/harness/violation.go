@@ -75,3 +75,19 @@ func (s *Session) violate(rule *rules.Rule, op Op, path, format string, args ...
 	ginkgo.GinkgoHelper()
 	s.fail(Violation{Rule: rule, Op: op, Path: path, Message: fmt.Sprintf(format, args...)})
 }
+
+// Fail hands violations found outside the judges of this package (the wire's) to the
+// session's sink, as the judges' own are.
+func (s *Session) Fail(vs ...Violation) {
+	ginkgo.GinkgoHelper()
+	s.fail(vs...)
+}
+
+// Count records that r's situation arose in an observation judged outside this package.
+func (s *Session) Count(r *rules.Rule) { s.judged(r) }
+
+// AtEnd adds a judgment to the end of the session: f runs after the target is closed, with
+// the session's own end-of-session judges, and what it returns fails the spec with theirs.
+func (s *Session) AtEnd(f func() []Violation) {
+	s.atEnd = append(s.atEnd, f)
+}

@@ -144,8 +144,8 @@ var (
 		Level:         Must,
 		Text:          "The target sets the source MAC of every frame it sends on an offloaded connection to the neighbor's DlSourceAddress if non-zero, else to the MAC configured for the interface.",
 		Sources:       []string{statePgNeighborConst, statePgObjects},
-		Observability: NeedsWire,
-		Note:          "Visible only in transmitted frames.",
+		Observability: Observable,
+		Note:          "Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 		Layers:        []string{LayerNeighbor},
 	})
 
@@ -485,8 +485,8 @@ var (
 		Level:         Must,
 		Text:          "While TCP_FLAG_TIMESTAMP_ENABLED is set in the constant Flags, the target puts a TCP timestamp (RFC 1323) in every segment it sends on the connection.",
 		Sources:       []string{statePgTCPConst, statePgObjects},
-		Observability: NeedsWire,
-		Note:          "Visible only in sent segments.",
+		Observability: Observable,
+		Note:          "Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 		Layers:        []string{LayerTCP},
 	})
 

@@ -326,10 +326,10 @@ var (
 		Level:         Must,
 		Text:          "Before completing a terminate, the target sends every delayed acknowledgment of the connection to the remote host.",
 		Sources:       []string{termPgSegments},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Ops:           []string{OpTerminate},
 		Layers:        []string{LayerTCP},
-		Note:          "Only acknowledgments on the wire show it.",
+		Note:          "Judged at every terminate of a wire spec: the RcvNxt returned must have been acknowledged on the wire (suites/wire/judges.go).",
 	})
 
 	// TerminateDropsSackOnlySegments: unacknowledged segments are dropped.

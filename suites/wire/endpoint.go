@@ -19,7 +19,7 @@ import (
 // window and option, and builds from them the state it offloads; after a terminate it carries
 // the connection on from the state the target hands back.
 type Endpoint struct {
-	port          *Port
+	port          Plug
 	mac, peerMAC  net.HardwareAddr
 	local, remote netip.AddrPort
 	opts          Options
@@ -58,7 +58,7 @@ type Connection struct {
 // NewEndpoint attaches an endpoint with address local and MAC mac to port, to talk to remote
 // at peerMAC. Frames arriving for other addresses or ports are ignored; it answers nothing
 // else (the peer is given a static neighbor entry for it).
-func NewEndpoint(port *Port, mac, peerMAC [6]byte, local, remote netip.AddrPort, opts Options) *Endpoint {
+func NewEndpoint(port Plug, mac, peerMAC [6]byte, local, remote netip.AddrPort, opts Options) *Endpoint {
 	if opts.MSS == 0 {
 		opts.MSS = 1460
 		if local.Addr().Is6() {
@@ -333,3 +333,15 @@ func be32(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
 
 // seqGT reports a > b in sequence space.
 func seqGT(a, b uint32) bool { return int32(a-b) > 0 }
+
+// Drain forgets the segments received and not yet processed: those from before the
+// connection was offloaded, which the host stack would have processed at the time.
+func (e *Endpoint) Drain() {
+	for {
+		select {
+		case <-e.segments:
+		default:
+			return
+		}
+	}
+}

@@ -2,7 +2,8 @@
 // decodes every frame with gopacket, checks what gopacket does not (the IPv4 header checksum
 // and the TCP and UDP checksums over their pseudo-headers), and writes every frame to a pcap
 // file that opens in Wireshark. One end is a real TCP peer, gVisor's netstack (peer.go); the
-// other is, later, the target's link.
+// other is the host's side, where the target's link and the host stack's own endpoint
+// (endpoint.go) share the port (rig.go).
 package wire
 
 import (
@@ -39,6 +40,7 @@ type Frame struct {
 	Dir   Direction     // which way it went
 	At    time.Duration // since the wire was made
 	Data  []byte        // the whole frame, from the destination MAC on
+	From  string        // who transmitted it ("target", "host", "peer"), when known
 }
 
 // Decode decodes the frame with gopacket's layers.
@@ -48,7 +50,11 @@ func (f Frame) Decode() gopacket.Packet {
 
 // String names the frame and its headers in one line, as a failure message shows it.
 func (f Frame) String() string {
-	return fmt.Sprintf("frame %d (%s, %s): %s", f.Index, f.Dir, f.At.Round(time.Microsecond), Summary(f.Decode()))
+	from := f.Dir.String()
+	if f.From != "" {
+		from = f.From + ", " + from
+	}
+	return fmt.Sprintf("frame %d (%s, %s): %s", f.Index, from, f.At.Round(time.Microsecond), Summary(f.Decode()))
 }
 
 // Summary is a one-line account of a decoded frame's headers: addresses, ports, flags,

@@ -6,12 +6,12 @@ import (
 )
 
 // OffloadTree returns the initiate tree that offloads this connection as it stands: a neighbor
-// with the peer's MAC, the path between the two addresses, and the connection with the
+// with the peer's MAC (and no DlSourceAddress: frames leave from the interface's MAC, which
+// the host stack shares), the path between the two addresses, and the connection with the
 // constant, cached and delegated state the handshake and the data since established.
 func (e *Endpoint) OffloadTree() *ndis.MiniportOffloadBlockList {
 	c := e.State()
 	neighbor := fixtures.NewNeighbor(0)
-	neighbor.NeighborConst.DlSourceAddress = ndis.MAC(e.mac[0], e.mac[1], e.mac[2], e.mac[3], e.mac[4], e.mac[5])
 	neighbor.NeighborCached.DlDestinationAddress = ndis.MAC(e.peerMAC[0], e.peerMAC[1], e.peerMAC[2], e.peerMAC[3], e.peerMAC[4], e.peerMAC[5])
 	pathType := ndis.Ip4OffloadState
 	if e.local.Addr().Is6() {

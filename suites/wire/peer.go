@@ -15,6 +15,7 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip/network/ipv6"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
 	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
+	"gvisor.dev/gvisor/pkg/waiter"
 )
 
 // Peer is a real TCP/IP stack, gVisor's netstack, on one port of a wire: the independent TCP
@@ -46,7 +47,7 @@ const queueLen = 1024
 
 // NewPeer starts a gVisor stack on port: frames it sends are transmitted on the wire, frames
 // arriving at port are handed to it.
-func NewPeer(port *Port, cfg PeerConfig) (*Peer, error) {
+func NewPeer(port Plug, cfg PeerConfig) (*Peer, error) {
 	mtu := cfg.MTU
 	if mtu == 0 {
 		mtu = 1500
@@ -83,7 +84,7 @@ func NewPeer(port *Port, cfg PeerConfig) (*Peer, error) {
 }
 
 // pump transmits every frame the stack sends.
-func (p *Peer) pump(ctx context.Context, port *Port) {
+func (p *Peer) pump(ctx context.Context, port Plug) {
 	defer close(p.done)
 	for {
 		pkt := p.ep.ReadContext(ctx)
@@ -143,3 +144,64 @@ func protocolOf(addr netip.Addr) tcpip.NetworkProtocolNumber {
 	}
 	return ipv4.ProtocolNumber
 }
+
+// PeerConn is one connection of the peer's application, with its gVisor endpoint, so that
+// the application can also abort it.
+type PeerConn struct {
+	*gonet.TCPConn
+	ep tcpip.Endpoint
+}
+
+// Abort closes the connection with a RST (SO_LINGER with a zero timeout, as with BSD sockets).
+func (c *PeerConn) Abort() error {
+	c.ep.SocketOptions().SetLinger(tcpip.LingerOption{Enabled: true, Timeout: 0})
+	return c.Close()
+}
+
+// Acceptor listens on one address and port and accepts connections as PeerConns.
+type Acceptor struct {
+	ep tcpip.Endpoint
+	wq *waiter.Queue
+}
+
+// ListenConns listens for TCP connections on port of the peer's address addr.
+func (p *Peer) ListenConns(addr netip.Addr, port uint16) (*Acceptor, error) {
+	var wq waiter.Queue
+	ep, err := p.Stack.NewEndpoint(tcp.ProtocolNumber, protocolOf(addr), &wq)
+	if err != nil {
+		return nil, fmt.Errorf("gVisor: a TCP endpoint: %s", err)
+	}
+	if err := ep.Bind(fullAddress(addr, port)); err != nil {
+		ep.Close()
+		return nil, fmt.Errorf("gVisor: binding %s:%d: %s", addr, port, err)
+	}
+	if err := ep.Listen(16); err != nil {
+		ep.Close()
+		return nil, fmt.Errorf("gVisor: listening on %s:%d: %s", addr, port, err)
+	}
+	return &Acceptor{ep: ep, wq: &wq}, nil
+}
+
+// Accept waits for the next connection, or until ctx ends.
+func (a *Acceptor) Accept(ctx context.Context) (*PeerConn, error) {
+	entry, ready := waiter.NewChannelEntry(waiter.ReadableEvents)
+	a.wq.EventRegister(&entry)
+	defer a.wq.EventUnregister(&entry)
+	for {
+		n, wq, err := a.ep.Accept(nil)
+		if err == nil {
+			return &PeerConn{TCPConn: gonet.NewTCPConn(wq, n), ep: n}, nil
+		}
+		if _, would := err.(*tcpip.ErrWouldBlock); !would {
+			return nil, fmt.Errorf("gVisor: accept: %s", err)
+		}
+		select {
+		case <-ready:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// Close stops listening.
+func (a *Acceptor) Close() { a.ep.Close() }

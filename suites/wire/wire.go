@@ -24,6 +24,13 @@ type Wire struct {
 	dropped int
 }
 
+// Plug is what a station uses to sit on a wire: it transmits frames and receives those
+// arriving. A Port is one; so is a station's share of a port (rig.go).
+type Plug interface {
+	Attach(receive func(frame []byte))
+	Transmit(frame []byte)
+}
+
 // Port is one end of a wire.
 type Port struct {
 	w       *Wire
@@ -52,9 +59,13 @@ func (p *Port) Attach(receive func(frame []byte)) {
 }
 
 // Transmit puts a frame on the wire, towards the other port. The wire keeps its own copy.
-func (p *Port) Transmit(frame []byte) {
+func (p *Port) Transmit(frame []byte) { p.Send(frame, "") }
+
+// Send is Transmit naming who transmitted the frame; it returns the frame as the wire
+// numbered and kept it.
+func (p *Port) Send(frame []byte, from string) Frame {
 	data := append([]byte(nil), frame...)
-	p.w.carry(p.dir, data)
+	f := p.w.carry(p.dir, data, from)
 	other := p.w.B
 	if p.dir == BToA {
 		other = p.w.A
@@ -65,12 +76,13 @@ func (p *Port) Transmit(frame []byte) {
 	if receive != nil {
 		receive(data)
 	}
+	return f
 }
 
-func (w *Wire) carry(dir Direction, data []byte) {
+func (w *Wire) carry(dir Direction, data []byte, from string) Frame {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	f := Frame{Index: len(w.frames) + w.dropped + 1, Dir: dir, At: time.Since(w.start), Data: data}
+	f := Frame{Index: len(w.frames) + w.dropped + 1, Dir: dir, At: time.Since(w.start), Data: data, From: from}
 	if errs := Check(f.Decode()); len(errs) > 0 {
 		w.bad = append(w.bad, fmt.Errorf("%s: %w", f, errors.Join(errs...)))
 	}
@@ -82,6 +94,7 @@ func (w *Wire) carry(dir Direction, data []byte) {
 		w.dropped++
 	}
 	w.frames = append(w.frames, f)
+	return f
 }
 
 // Frames returns the frames kept so far, in the order they crossed.

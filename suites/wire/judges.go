@@ -1,0 +1,419 @@
+package wire
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"net/netip"
+	"sync"
+
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+	"github.com/ndis-chimney/conformance/suites/harness"
+	"github.com/ndis-chimney/conformance/suites/rules"
+	"github.com/ndis-chimney/conformance/target/ndis"
+)
+
+// FrameJudge holds every frame the target transmits for an offloaded connection against the
+// state the host offloaded and the traffic so far: headers against the neighbor, path and
+// TCP state; data against the host's send data; sequence and acknowledgment numbers against
+// what the peer advertised and sent. It watches the peer's frames to know the latter. It
+// runs on every frame of every wire spec, whatever the spec is about.
+type FrameJudge struct {
+	mu      sync.Mutex
+	session *harness.Session
+	iface   [6]byte // the target's interface MAC
+
+	judging   bool // the connection is offloaded
+	neighbor  ndis.NeighborOffloadStateConst
+	dest      ndis.DlAddress
+	local     netip.AddrPort
+	remote    netip.AddrPort
+	pathMTU   uint32
+	tcpConst  ndis.TCPOffloadStateConst
+	tcpCached ndis.TCPOffloadStateCached
+
+	base      ndis.SeqNum // SndUna at offload: the first byte of stream
+	stream    []byte      // the host's send data from base on
+	rcvBase   ndis.SeqNum // RcvNxt at offload
+	peerEnd   ndis.SeqNum // one past the last sequence number the peer has sent (FIN counted)
+	peerSeen  bool
+	rightEdge ndis.SeqNum // the largest right edge of the peer's window so far
+	abortive  bool        // the host asked for an abortive disconnect
+	sndMax    ndis.SeqNum // one past the highest sequence number sent (the offload's SndMax, then the target's frames)
+	acked     ndis.SeqNum // the highest acknowledgment sent (the offload's RcvNxt, then the target's frames)
+
+	found []harness.Violation
+	shown map[*rules.Rule]int
+}
+
+func init() {
+	harness.JudgedElsewhere("wire frames", rules.FrameChecksums, rules.FrameDestinationMAC, rules.SourceMACOfSentFrames,
+		rules.FrameVLANTag, rules.FrameAddressesAndPorts, rules.FrameDontFragment, rules.FrameIPID, rules.FrameTTLAndTOS,
+		rules.FrameSegmentSize, rules.FrameNegotiatedOptions, rules.TimestampFlagStampsEverySegment, rules.SegmentDataIsTheHosts,
+		rules.SegmentWithinPeerWindow, rules.SegmentAcksOnlyReceived, rules.ResetOnlyOnAbortiveDisconnect)
+	harness.JudgedElsewhere("wire at terminate", rules.TerminateStateMatchesWire, rules.TerminateSendsDelayedAcks)
+	harness.JudgedElsewhere("byte ledgers", rules.UploadKeepsTheStream, rules.SegmentDataIsTheHosts)
+}
+
+// maxShownPerRule bounds the violations kept per rule: a target that gets one header wrong
+// gets it wrong on every frame.
+const maxShownPerRule = 3
+
+// NewFrameJudge returns a judge reporting to s for a target whose interface MAC is iface.
+func NewFrameJudge(s *harness.Session, iface [6]byte) *FrameJudge {
+	return &FrameJudge{session: s, iface: iface, shown: map[*rules.Rule]int{}}
+}
+
+// Offloaded starts judging the connection offloaded by tree (its one neighbor, path and TCP
+// block), with the host's send data from the initiate chain.
+func (j *FrameJudge) Offloaded(tree *ndis.MiniportOffloadBlockList) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for _, v := range ndis.Walk(tree) {
+		b := v.Block
+		switch v.Layer {
+		case ndis.LayerNeighbor:
+			j.neighbor, j.dest = *b.NeighborConst, b.NeighborCached.DlDestinationAddress
+		case ndis.LayerPath:
+			j.local = netip.AddrPortFrom(b.PathConst.SourceAddress, 0)
+			j.remote = netip.AddrPortFrom(b.PathConst.DestinationAddress, 0)
+			j.pathMTU = b.PathCached.PathMTU
+		case ndis.LayerTCP:
+			j.tcpConst, j.tcpCached = *b.TCPConst, *b.TCPCached
+			d := b.TCPDelegated
+			j.base, j.rcvBase = d.SndUna, d.RcvNxt
+			j.sndMax, j.acked = d.SndMax, d.RcvNxt
+			j.rightEdge = d.SndUna.Add(d.SndWnd)
+			j.stream = nil
+			for _, l := range b.NetBufferListChain.Chain() {
+				for _, nb := range l.NetBuffers() {
+					j.stream = append(j.stream, nb.Data...)
+				}
+			}
+		}
+	}
+	j.local = netip.AddrPortFrom(j.local.Addr(), j.tcpConst.LocalPort)
+	j.remote = netip.AddrPortFrom(j.remote.Addr(), j.tcpConst.RemotePort)
+	j.judging = true
+}
+
+// HostSent records send data the host handed to MiniportTcpOffloadSend.
+func (j *FrameJudge) HostSent(data []byte) {
+	j.mu.Lock()
+	j.stream = append(j.stream, data...)
+	j.mu.Unlock()
+}
+
+// Aborting records that the host asked for an abortive disconnect: a RST is due.
+func (j *FrameJudge) Aborting() {
+	j.mu.Lock()
+	j.abortive = true
+	j.mu.Unlock()
+}
+
+// Uploaded stops judging: the connection is the host stack's again.
+func (j *FrameJudge) Uploaded() {
+	j.mu.Lock()
+	j.judging = false
+	j.mu.Unlock()
+}
+
+// Terminated judges the delegated state a terminate completion hands back against the wire;
+// it runs inside the completion call, so that no later frame counts.
+func (j *FrameJudge) Terminated(d *ndis.TCPOffloadStateDelegated) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.judging = false
+	if d == nil {
+		return
+	}
+	add := func(r *rules.Rule, format string, args ...any) {
+		j.found = append(j.found, harness.Violation{Rule: r, Op: harness.Terminate, Path: "tcp delegated", Message: fmt.Sprintf(format, args...)})
+	}
+	j.session.Count(rules.TerminateStateMatchesWire)
+	if d.SndMax != j.sndMax {
+		add(rules.TerminateStateMatchesWire, "SndMax %d returned; the highest sequence number sent is %d (the target's frames, or the offload's SndMax)", d.SndMax, j.sndMax)
+	} else if !d.SndUna.LessThanEq(d.SndNxt) || !d.SndNxt.LessThanEq(d.SndMax) {
+		add(rules.TerminateStateMatchesWire, "SndUna %d, SndNxt %d, SndMax %d returned: SndNxt is not between SndUna and SndMax", d.SndUna, d.SndNxt, d.SndMax)
+	}
+	j.session.Count(rules.TerminateSendsDelayedAcks)
+	if d.RcvNxt != j.acked {
+		add(rules.TerminateSendsDelayedAcks, "RcvNxt %d returned, and the highest acknowledgment the target sent before completing is %d: %d bytes received and never acknowledged",
+			d.RcvNxt, j.acked, j.acked.Size(d.RcvNxt))
+	}
+}
+
+// Violations returns what the judge found since the last call.
+func (j *FrameJudge) Violations() []harness.Violation {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	out := j.found
+	j.found = nil
+	return out
+}
+
+// Frame judges one frame: a peer's frame updates what the peer has sent and advertised; a
+// target's frame of the offloaded connection is held against every rule.
+func (j *FrameJudge) Frame(f Frame) {
+	p := f.Decode()
+	switch f.From {
+	case "peer":
+		j.peerFrame(p)
+	case "target":
+		j.targetFrame(f, p)
+	}
+}
+
+func (j *FrameJudge) peerFrame(p gopacket.Packet) {
+	t, ok := p.Layer(layers.LayerTypeTCP).(*layers.TCP)
+	if !ok {
+		return
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	end := ndis.SeqNum(t.Seq).Add(uint32(len(t.Payload)))
+	if t.SYN || t.FIN {
+		end = end.Add(1)
+	}
+	if !j.peerSeen || j.peerEnd.LessThan(end) {
+		j.peerEnd, j.peerSeen = end, true
+	}
+	if t.ACK && !t.SYN {
+		wnd := uint32(t.Window)
+		if j.tcpConst.Flags&ndis.TCPFlagWindowScalingEnabled != 0 {
+			wnd <<= j.tcpConst.SndWindScale & 0xF
+		}
+		if edge := ndis.SeqNum(t.Ack).Add(wnd); j.rightEdge.LessThan(edge) {
+			j.rightEdge = edge
+		}
+	}
+}
+
+func (j *FrameJudge) targetFrame(f Frame, p gopacket.Packet) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if !j.judging {
+		return
+	}
+	j.check(rules.FrameChecksums, f, func() string {
+		if errs := Check(p); len(errs) > 0 {
+			return fmt.Sprint(errs)
+		}
+		return ""
+	})
+	eth, _ := p.Layer(layers.LayerTypeEthernet).(*layers.Ethernet)
+	if eth == nil {
+		return
+	}
+	j.check(rules.FrameDestinationMAC, f, func() string {
+		if want := net.HardwareAddr(j.dest[:6]); !bytes.Equal(eth.DstMAC, want) {
+			return fmt.Sprintf("destination MAC %s, the neighbor's DlDestinationAddress is %s", eth.DstMAC, want)
+		}
+		return ""
+	})
+	j.check(rules.SourceMACOfSentFrames, f, func() string {
+		want := net.HardwareAddr(j.iface[:])
+		if src := j.neighbor.DlSourceAddress; src != (ndis.DlAddress{}) {
+			want = net.HardwareAddr(src[:6])
+		}
+		if !bytes.Equal(eth.SrcMAC, want) {
+			return fmt.Sprintf("source MAC %s, want %s", eth.SrcMAC, want)
+		}
+		return ""
+	})
+	j.check(rules.FrameVLANTag, f, func() string { return j.vlanProblem(p) })
+	ip := p.NetworkLayer()
+	tcp, _ := p.Layer(layers.LayerTypeTCP).(*layers.TCP)
+	if ip == nil || tcp == nil {
+		return
+	}
+	j.check(rules.FrameAddressesAndPorts, f, func() string { return j.addressProblem(ip, tcp) })
+	if v4, ok := ip.(*layers.IPv4); ok {
+		j.check(rules.FrameDontFragment, f, func() string {
+			if v4.Flags&layers.IPv4DontFragment == 0 || v4.Flags&layers.IPv4MoreFragments != 0 || v4.FragOffset != 0 {
+				return fmt.Sprintf("IPv4 flags %s, fragment offset %d: want DF set, MF clear, offset 0", v4.Flags, v4.FragOffset)
+			}
+			return ""
+		})
+		j.check(rules.FrameIPID, f, func() string {
+			if v4.Id < 0x8000 {
+				return fmt.Sprintf("IP ID 0x%04x is in the host stack's half (0x0000-0x7FFF)", v4.Id)
+			}
+			return ""
+		})
+	}
+	j.check(rules.FrameTTLAndTOS, f, func() string { return j.ipFieldsProblem(ip) })
+	j.check(rules.FrameSegmentSize, f, func() string { return j.sizeProblem(ip, tcp) })
+	j.check(rules.FrameNegotiatedOptions, f, func() string { return j.optionsProblem(tcp) })
+	if j.tcpConst.Flags&ndis.TCPFlagTimestampEnabled != 0 {
+		j.check(rules.TimestampFlagStampsEverySegment, f, func() string {
+			for _, o := range tcp.Options {
+				if o.OptionType == layers.TCPOptionKindTimestamps {
+					return ""
+				}
+			}
+			if tcp.RST {
+				return "" // RFC 1323 3.2 asks for the option on every non-RST segment
+			}
+			return "no timestamp option, and TCP_FLAG_TIMESTAMP_ENABLED is set"
+		})
+	}
+	j.check(rules.SegmentDataIsTheHosts, f, func() string { return j.dataProblem(tcp) })
+	j.check(rules.SegmentWithinPeerWindow, f, func() string {
+		if len(tcp.Payload) == 0 {
+			return ""
+		}
+		if end := ndis.SeqNum(tcp.Seq).Add(uint32(len(tcp.Payload))); j.rightEdge.LessThan(end) {
+			return fmt.Sprintf("data ends at %d, %d bytes past the right edge %d of the largest window the peer advertised", end, j.rightEdge.Size(end), j.rightEdge)
+		}
+		return ""
+	})
+	j.check(rules.SegmentAcksOnlyReceived, f, func() string {
+		if !tcp.ACK {
+			return ""
+		}
+		ack := ndis.SeqNum(tcp.Ack)
+		if ack.LessThan(j.rcvBase) {
+			return fmt.Sprintf("acknowledges %d, behind the RcvNxt %d the connection was offloaded with", ack, j.rcvBase)
+		}
+		if j.peerSeen && j.peerEnd.LessThan(ack) {
+			return fmt.Sprintf("acknowledges %d, %d past the end %d of what the peer has sent", ack, j.peerEnd.Size(ack), j.peerEnd)
+		}
+		return ""
+	})
+	end := ndis.SeqNum(tcp.Seq).Add(uint32(len(tcp.Payload)))
+	if tcp.FIN {
+		end = end.Add(1)
+	}
+	if j.sndMax.LessThan(end) {
+		j.sndMax = end
+	}
+	if tcp.ACK && j.acked.LessThan(ndis.SeqNum(tcp.Ack)) {
+		j.acked = ndis.SeqNum(tcp.Ack)
+	}
+	j.check(rules.ResetOnlyOnAbortiveDisconnect, f, func() string {
+		if tcp.RST && !j.abortive {
+			return "a RST, and the host asked for no abortive disconnect"
+		}
+		return ""
+	})
+}
+
+// check judges one rule on one frame; problem returns what is wrong, or "".
+func (j *FrameJudge) check(r *rules.Rule, f Frame, problem func() string) {
+	j.session.Count(r)
+	msg := problem()
+	if msg == "" {
+		return
+	}
+	j.shown[r]++
+	if j.shown[r] > maxShownPerRule {
+		return
+	}
+	j.found = append(j.found, harness.Violation{Rule: r, Path: fmt.Sprintf("frame %d", f.Index),
+		Message: fmt.Sprintf("%s\n  %s", msg, f)})
+}
+
+func (j *FrameJudge) vlanProblem(p gopacket.Packet) string {
+	q, tagged := p.Layer(layers.LayerTypeDot1Q).(*layers.Dot1Q)
+	vid := j.neighbor.VlanID & 0xFFF
+	switch {
+	case vid != 0 && !tagged:
+		return fmt.Sprintf("no 802.1Q tag; the neighbor's VlanId is %d", vid)
+	case vid != 0 && (q.VLANIdentifier != vid || q.DropEligible):
+		return fmt.Sprintf("802.1Q tag VLAN %d CFI %v; want VLAN %d, CFI 0", q.VLANIdentifier, q.DropEligible, vid)
+	case vid == 0 && j.tcpCached.UserPriority&7 == 0 && tagged:
+		return fmt.Sprintf("an 802.1Q tag (VLAN %d, priority %d); VlanId and UserPriority are both zero", q.VLANIdentifier, q.Priority)
+	}
+	return ""
+}
+
+func (j *FrameJudge) addressProblem(ip gopacket.NetworkLayer, tcp *layers.TCP) string {
+	src, _ := netip.AddrFromSlice(ip.NetworkFlow().Src().Raw())
+	dst, _ := netip.AddrFromSlice(ip.NetworkFlow().Dst().Raw())
+	got := fmt.Sprintf("%s > %s", netip.AddrPortFrom(src.Unmap(), uint16(tcp.SrcPort)), netip.AddrPortFrom(dst.Unmap(), uint16(tcp.DstPort)))
+	want := fmt.Sprintf("%s > %s", j.local, j.remote)
+	if got != want {
+		return fmt.Sprintf("%s, the offloaded path and connection are %s", got, want)
+	}
+	return ""
+}
+
+func (j *FrameJudge) ipFieldsProblem(ip gopacket.NetworkLayer) string {
+	c := j.tcpCached
+	switch v := ip.(type) {
+	case *layers.IPv4:
+		if v.TTL != c.TtlOrHopLimit || v.TOS != c.TosOrTrafficClass {
+			return fmt.Sprintf("TTL %d, TOS 0x%02x; the connection's TtlOrHopLimit is %d, TosOrTrafficClass 0x%02x", v.TTL, v.TOS, c.TtlOrHopLimit, c.TosOrTrafficClass)
+		}
+	case *layers.IPv6:
+		if v.HopLimit != c.TtlOrHopLimit || v.TrafficClass != c.TosOrTrafficClass || v.FlowLabel != c.FlowLabel&0xFFFFF {
+			return fmt.Sprintf("hop limit %d, traffic class 0x%02x, flow label 0x%05x; the connection's are %d, 0x%02x, 0x%05x",
+				v.HopLimit, v.TrafficClass, v.FlowLabel, c.TtlOrHopLimit, c.TosOrTrafficClass, c.FlowLabel&0xFFFFF)
+		}
+	}
+	return ""
+}
+
+func (j *FrameJudge) sizeProblem(ip gopacket.NetworkLayer, tcp *layers.TCP) string {
+	optBytes := int(tcp.DataOffset)*4 - 20
+	if n := len(tcp.Payload) + optBytes; len(tcp.Payload) > 0 && n > int(j.tcpConst.RemoteMss) {
+		return fmt.Sprintf("%d data bytes and %d option bytes, more than the peer's RemoteMss %d", len(tcp.Payload), optBytes, j.tcpConst.RemoteMss)
+	}
+	var length int
+	switch v := ip.(type) {
+	case *layers.IPv4:
+		length = int(v.Length)
+	case *layers.IPv6:
+		length = int(v.Length) + 40
+	}
+	if j.pathMTU > 0 && length > int(j.pathMTU) {
+		return fmt.Sprintf("a %d-byte datagram, longer than the PathMtu %d", length, j.pathMTU)
+	}
+	return ""
+}
+
+func (j *FrameJudge) optionsProblem(tcp *layers.TCP) string {
+	ts := j.tcpConst.Flags&ndis.TCPFlagTimestampEnabled != 0
+	sack := j.tcpConst.Flags&ndis.TCPFlagSackEnabled != 0
+	if tcp.SYN {
+		return "a SYN on an established, offloaded connection"
+	}
+	hasTS := false
+	for _, o := range tcp.Options {
+		switch o.OptionType {
+		case layers.TCPOptionKindTimestamps:
+			hasTS = true
+		case layers.TCPOptionKindSACK:
+			if !sack {
+				return "SACK blocks, and TCP_FLAG_SACK_ENABLED is clear"
+			}
+		case layers.TCPOptionKindMSS, layers.TCPOptionKindWindowScale, layers.TCPOptionKindSACKPermitted:
+			return fmt.Sprintf("the %s option, which belongs in a SYN only", o.OptionType)
+		}
+	}
+	if !ts && hasTS {
+		return "a timestamp option, and TCP_FLAG_TIMESTAMP_ENABLED is clear"
+	}
+	return ""
+}
+
+func (j *FrameJudge) dataProblem(tcp *layers.TCP) string {
+	if len(tcp.Payload) == 0 {
+		return ""
+	}
+	seq := ndis.SeqNum(tcp.Seq)
+	if seq.LessThan(j.base) {
+		return fmt.Sprintf("data at %d, before SndUna %d at offload: data the peer had acknowledged before the offload", seq, j.base)
+	}
+	off := int(j.base.Size(seq))
+	end := off + len(tcp.Payload)
+	if end > len(j.stream) {
+		return fmt.Sprintf("data at offsets %d-%d of the send stream (from SndUna %d), and the host has handed over only %d bytes", off, end, j.base, len(j.stream))
+	}
+	if i := firstDiff(j.stream[off:end], tcp.Payload); i >= 0 {
+		return fmt.Sprintf("byte %d of the segment (sequence %d) is 0x%02x; the host's send data there is 0x%02x", i, seq.Add(uint32(i)), tcp.Payload[i], j.stream[off+i])
+	}
+	return ""
+}

@@ -1,0 +1,29 @@
+package suites
+
+import (
+	"github.com/ndis-chimney/conformance/suites/rules"
+	. "github.com/onsi/ginkgo/v2"
+)
+
+// MiniportTcpOffloadSend on the wire: the host's send data reaches the peer's application
+// once and in order, sent within what the peer allows.
+
+var _ = Describe("MiniportTcpOffloadSend", Label("wire"), func() {
+	Context("when the host sends a transfer in calls that straddle segment boundaries", func() {
+		It("puts the host's bytes, in the host's order, at the sequence numbers that follow SndUna", Rule(rules.SegmentDataIsTheHosts), func(ctx SpecContext) {
+			w := openWire(shapeAllOptions)
+			w.offload(ctx)
+			w.sendInPieces(run.cfg.Wire.TransferSize(), 3*1460+1)
+			w.waitDelivered(ctx, w.rig.ToPeer)
+		})
+	})
+
+	Context("when the peer's window, unscaled, is far smaller than the transfer", func() {
+		It("sends nothing beyond the right edge of the window the peer advertised", Rule(rules.SegmentWithinPeerWindow), func(ctx SpecContext) {
+			w := openWire(shapeIPv4)
+			w.offload(ctx)
+			w.sendInPieces(run.cfg.Wire.TransferSize(), 64<<10)
+			w.waitDelivered(ctx, w.rig.ToPeer)
+		})
+	})
+})
