@@ -238,6 +238,7 @@ func (w *wireConn) offload(ctx context.Context) {
 	w.rig.Offloading(true)
 	w.judge.Offloaded(tree)
 	w.s.MustInitiate(ctx, tree)
+	w.s.Model.OnTheWire(w.context())
 	w.checkpoint()
 }
 

@@ -60,7 +60,7 @@ func judgeNoResetWithoutFlags(j *Judging) {
 		}
 		d0 := o.State.TCPDelegated
 		rule := rules.NoResetWithoutRestartFlag
-		if d0.TotalRT != 0 && !o.HadSendData && d0.SndUna == d0.SndMax && got.TotalRT != given.TotalRT {
+		if d0.TotalRT != 0 && !o.HadSendData && !o.OnTheWire && d0.SndUna == d0.SndMax && got.TotalRT != given.TotalRT {
 			j.Arose(rule)
 			if got.TotalRT == 0 {
 				j.Violate(rule, v.Path, "TCPDelegated.TotalRT = 0, offloaded as %d: no update set TCP_FLAG_MAX_RT_RESTART or a non-zero MaxRT, and nothing was retransmitted", d0.TotalRT)
@@ -140,7 +140,7 @@ func (j *Judging) judgeTotalRT(v blockView, o *Object, got, given ndis.TCPOffloa
 		}
 	}
 	d0 := o.State.TCPDelegated
-	if rule == nil || o.HadSendData || d0.SndUna != d0.SndMax {
+	if rule == nil || o.HadSendData || o.OnTheWire || d0.SndUna != d0.SndMax {
 		return
 	}
 	if got.TotalRT == given.TotalRT && got.TotalRT != 0 {

@@ -158,6 +158,9 @@ func (j *Judging) compareDelegated(v blockView, o *Object, member, field string,
 		j.judgeStoppedTimer(v, o, field, got)
 		return
 	}
+	if o.OnTheWire {
+		return // traffic moved it; the wire judges hold it against the frames
+	}
 	for _, f := range delegatedCompared {
 		if f != field {
 			continue
@@ -174,7 +177,7 @@ func (j *Judging) compareDelegated(v blockView, o *Object, member, field string,
 // TimeoutDelta -1.
 func (j *Judging) judgeStoppedTimer(v blockView, o *Object, field string, got any) {
 	d := o.State.TCPDelegated
-	if d == nil || o.Updated {
+	if d == nil || o.Updated || o.OnTheWire {
 		return
 	}
 	var delta uint32

@@ -43,6 +43,10 @@ type Object struct {
 	Invalidated bool
 	// HadSendData reports whether outstanding send data was handed over with it.
 	HadSendData bool
+	// OnTheWire reports whether the connection runs on a wire, where traffic moves its
+	// delegated variables: only their encodings and ranges are judged, and the wire judges
+	// hold the values against the frames.
+	OnTheWire bool
 	// FailedOp is the last operation the target answered NDIS_STATUS_FAILURE for on it.
 	FailedOp Op
 
@@ -79,6 +83,13 @@ func NewModel() *Model {
 func (m *Model) Object(c ndis.Context) (*Object, bool) {
 	o, ok := m.objects[c]
 	return o, ok
+}
+
+// OnTheWire marks the object with context c as a connection that carries traffic.
+func (m *Model) OnTheWire(c ndis.Context) {
+	if o, ok := m.objects[c]; ok {
+		o.OnTheWire = true
+	}
 }
 
 // Objects returns the live objects in the order they were offloaded.
