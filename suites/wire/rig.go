@@ -41,7 +41,6 @@ type Rig struct {
 	hostReceive func([]byte)
 	peerConn    *PeerConn
 	listener    *Acceptor
-	observers   []func(Frame)
 	closeOnce   sync.Once
 	readerDone  chan struct{}
 }
@@ -116,21 +115,9 @@ func NewRig(t target.Target, cfg RigConfig) (*Rig, error) {
 	return r, nil
 }
 
-// Observe makes f run for every later frame, on the transmitting goroutine.
-func (r *Rig) Observe(f func(Frame)) {
-	r.mu.Lock()
-	r.observers = append(r.observers, f)
-	r.mu.Unlock()
-}
-
-func (r *Rig) observed(f Frame) {
-	r.mu.Lock()
-	obs := r.observers
-	r.mu.Unlock()
-	for _, o := range obs {
-		o(f)
-	}
-}
+// Observe makes f run for every later frame, after it is recorded and before it is
+// delivered, on the transmitting goroutine.
+func (r *Rig) Observe(f func(Frame)) { r.Wire.Observe(f) }
 
 // Connect opens the connection: the peer listens, the host stack performs the active open,
 // and the peer's application starts reading into the host → peer ledger.
@@ -286,8 +273,7 @@ func (r *Rig) Close() error {
 type targetLink struct{ r *Rig }
 
 func (l targetLink) TransmitFrame(frame []byte) {
-	f := l.r.Wire.A.Send(frame, "target")
-	l.r.observed(f)
+	l.r.Wire.A.Send(frame, "target")
 }
 
 // hostPlug is the host stack's share of port A: its frames are tagged as the connection's
@@ -301,8 +287,7 @@ func (h hostPlug) Attach(receive func([]byte)) {
 }
 
 func (h hostPlug) Transmit(frame []byte) {
-	f := h.r.Wire.A.Send(h.r.tag(frame), "host")
-	h.r.observed(f)
+	h.r.Wire.A.Send(h.r.tag(frame), "host")
 }
 
 // peerPlug is the peer's port B, behind a VLAN switch port when the rig runs on a VLAN: the
@@ -319,8 +304,7 @@ func (p peerPlug) Attach(receive func([]byte)) {
 }
 
 func (p peerPlug) Transmit(frame []byte) {
-	f := p.r.Wire.B.Send(p.r.tag(frame), "peer")
-	p.r.observed(f)
+	p.r.Wire.B.Send(p.r.tag(frame), "peer")
 }
 
 // tagged reports whether the rig's frames carry an 802.1Q tag.

@@ -20,8 +20,9 @@ type Wire struct {
 	capture *Capture
 	capErr  error
 	// MaxKept bounds the frames kept in memory (the capture has them all); 0 keeps all.
-	MaxKept int
-	dropped int
+	MaxKept   int
+	dropped   int
+	observers []func(Frame)
 }
 
 // Plug is what a station uses to sit on a wire: it transmits frames and receives those
@@ -66,6 +67,7 @@ func (p *Port) Transmit(frame []byte) { p.Send(frame, "") }
 func (p *Port) Send(frame []byte, from string) Frame {
 	data := append([]byte(nil), frame...)
 	f := p.w.carry(p.dir, data, from)
+	p.w.observe(f) // before delivery: whatever the frame causes is observed after it
 	other := p.w.B
 	if p.dir == BToA {
 		other = p.w.A
@@ -95,6 +97,23 @@ func (w *Wire) carry(dir Direction, data []byte, from string) Frame {
 	}
 	w.frames = append(w.frames, f)
 	return f
+}
+
+// Observe makes f run for every later frame, on the transmitting goroutine, after the frame
+// is recorded and before it is delivered.
+func (w *Wire) Observe(f func(Frame)) {
+	w.mu.Lock()
+	w.observers = append(w.observers, f)
+	w.mu.Unlock()
+}
+
+func (w *Wire) observe(f Frame) {
+	w.mu.Lock()
+	obs := w.observers
+	w.mu.Unlock()
+	for _, o := range obs {
+		o(f)
+	}
 }
 
 // Frames returns the frames kept so far, in the order they crossed.
