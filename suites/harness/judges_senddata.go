@@ -274,7 +274,7 @@ func (j *Judging) judgeSendSequence(v blockView, o *Object, d ndis.TCPOffloadSta
 	una0 := o.State.TCPDelegated.SndUna // the first byte of the initiate chain
 	total := 0
 	for _, e := range entries {
-		total += e.List.DataLength()
+		total += e.Length
 	}
 	seqs := []struct {
 		name string
@@ -292,7 +292,8 @@ func (j *Judging) judgeSendSequence(v blockView, o *Object, d ndis.TCPOffloadSta
 		return
 	}
 	// The first byte of the chain handed back is the first byte of its earliest list in the
-	// initiate chain: the lists before that one were completed.
+	// connection's order, past what the target advanced that list's data start by (the bytes
+	// of it acknowledged): the lists before that one were completed.
 	first, length := own[0].Index, 0
 	for _, e := range own {
 		first = min(first, e.Index)
@@ -300,8 +301,11 @@ func (j *Judging) judgeSendSequence(v blockView, o *Object, d ndis.TCPOffloadSta
 	}
 	start := una0
 	for _, e := range entries {
-		if e.Index < first {
-			start = start.Add(uint32(e.List.DataLength()))
+		switch {
+		case e.Index < first:
+			start = start.Add(uint32(e.Length))
+		case e.Index == first:
+			start = start.Add(uint32(max(0, e.Length-e.List.DataLength())))
 		}
 	}
 	end := start.Add(uint32(length))
@@ -460,7 +464,7 @@ func judgeSuccessMeansAcked(j *Judging) {
 		}
 		end := o.State.TCPDelegated.SndUna // the first byte of the initiate chain
 		for _, e := range j.S.Ledger.Of(o.Block) {
-			end = end.Add(uint32(e.List.DataLength()))
+			end = end.Add(uint32(e.Length))
 			if !succeeded[e.List] {
 				continue
 			}

@@ -23,6 +23,10 @@ type LedgerEntry struct {
 	Connection  *ndis.MiniportOffloadBlockList // the initiate block that carried it
 	Index       int                            // its position in that block's chain
 	StatusGiven ndis.Status                    // the Status the host left in it when handing it over
+	// Length is its data length when handed over: a target advances the data start of a
+	// list by the bytes acknowledged (NdisAdvanceNetBufferDataStart), so the list's own
+	// DataLength shrinks.
+	Length int
 	Owner       Owner
 	// Settled is set once the initiate that carried it has completed, whatever its Status:
 	// from then on Owner is final.
@@ -63,7 +67,7 @@ func (l *Ledger) Register(conn *ndis.MiniportOffloadBlockList) {
 		}
 		l.nextID++
 		nbl.Status = StatusCanary
-		l.entries[nbl] = &LedgerEntry{List: nbl, Connection: conn, Index: i, StatusGiven: nbl.Status, Owner: OwnedByHost}
+		l.entries[nbl] = &LedgerEntry{List: nbl, Connection: conn, Index: i, StatusGiven: nbl.Status, Owner: OwnedByHost, Length: nbl.DataLength()}
 		l.order = append(l.order, nbl)
 	}
 }
@@ -167,7 +171,7 @@ func (l *Ledger) RegisterSent(conn *ndis.MiniportOffloadBlockList, chain *ndis.N
 		}
 		l.nextID++
 		nbl.Status = StatusCanary
-		l.entries[nbl] = &LedgerEntry{List: nbl, Connection: conn, Index: next, StatusGiven: nbl.Status, Owner: OwnedByTarget, Settled: true}
+		l.entries[nbl] = &LedgerEntry{List: nbl, Connection: conn, Index: next, StatusGiven: nbl.Status, Owner: OwnedByTarget, Settled: true, Length: nbl.DataLength()}
 		l.order = append(l.order, nbl)
 		next++
 	}
