@@ -75,13 +75,19 @@ func (o Observability) String() string {
 	return fmt.Sprintf("Observability(%d)", int(o))
 }
 
-// Operation names, used as op: labels.
+// Operation names, used as op: labels: the five state operations, then the data-path calls of
+// offloaded connections (each with its completion, indication or return).
 const (
 	OpInitiate   = "initiate"
 	OpQuery      = "query"
 	OpUpdate     = "update"
 	OpInvalidate = "invalidate"
 	OpTerminate  = "terminate"
+
+	OpSend       = "send"       // MiniportTcpOffloadSend and NdisTcpOffloadSendComplete
+	OpReceive    = "receive"    // posted receives, receive indications and receive returns
+	OpDisconnect = "disconnect" // MiniportTcpOffloadDisconnect and NdisTcpOffloadDisconnectComplete
+	OpForward    = "forward"    // MiniportTcpOffloadForward and NdisTcpOffloadForwardComplete
 )
 
 // Layer names, used as layer: labels.
