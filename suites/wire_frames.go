@@ -46,20 +46,32 @@ var _ = Describe("Frames of an offloaded connection", Label("wire"), func() {
 		func(ctx SpecContext, shape wireShape, r *rules.Rule) { exchangeOn(ctx, shape, r) },
 		Entry("has correct IPv4 and TCP checksums", shapeIPv4, rules.FrameChecksums, Rule(rules.FrameChecksums)),
 		Entry("has correct TCP checksums over the IPv6 pseudo-header", shapeIPv6, rules.FrameChecksums, Rule(rules.FrameChecksums), Capability("ipv6")),
-		Entry("is addressed to the neighbor's DlDestinationAddress", shapeIPv4, rules.FrameDestinationMAC, Rule(rules.FrameDestinationMAC)),
+		Entry("is addressed to the neighbor's DlDestinationAddress, the next hop's MAC", shapeIPv4, rules.NeighborDlDestinationAddressMeaning, Rule(rules.NeighborDlDestinationAddressMeaning)),
 		Entry("leaves from the interface's MAC when the neighbor has no DlSourceAddress", shapeIPv4, rules.SourceMACOfSentFrames, Rule(rules.SourceMACOfSentFrames)),
-		Entry("carries the path's addresses and the connection's ports", shapeIPv4, rules.FrameAddressesAndPorts, Rule(rules.FrameAddressesAndPorts)),
-		Entry("has Don't Fragment set and is no fragment", shapeIPv4, rules.FrameDontFragment, Rule(rules.FrameDontFragment)),
-		Entry("has an IP ID in the target's half of the ID space", shapeIPv4, rules.FrameIPID, Rule(rules.FrameIPID)),
-		Entry("carries the connection's TTL and TOS", shapeIPv4, rules.FrameTTLAndTOS, Rule(rules.FrameTTLAndTOS)),
-		Entry("stays within the peer's MSS and the path MTU", shapeAllOptions, rules.FrameSegmentSize, Rule(rules.FrameSegmentSize)),
-		Entry("carries only the options the connection negotiated", shapeIPv4, rules.FrameNegotiatedOptions, Rule(rules.FrameNegotiatedOptions)),
+		Entry("carries no 802.1Q tag when VlanId and UserPriority are both zero", shapeIPv4, rules.FrameUntaggedWhenNoVlanNoPriority, Rule(rules.FrameUntaggedWhenNoVlanNoPriority)),
+		Entry("goes from the path's source address to its destination address", shapeIPv6, rules.FrameIPAddressesFromPath, Rule(rules.FrameIPAddressesFromPath), Capability("ipv6")),
+		Entry("goes from the connection's LocalPort to its RemotePort", shapeIPv4, rules.TCPConstantVariablesMeaning, Rule(rules.TCPConstantVariablesMeaning)),
+		Entry("has Don't Fragment set", shapeIPv4, rules.FrameIPv4DontFragment, Rule(rules.FrameIPv4DontFragment)),
+		Entry("is no IP fragment", shapeIPv4, rules.FrameNoIPFragments, Rule(rules.FrameNoIPFragments)),
+		Entry("has an IP ID in the target's half of the ID space", shapeIPv4, rules.FrameIPv4IDUpperHalf, Rule(rules.FrameIPv4IDUpperHalf)),
+		Entry("carries the connection's TtlOrHopLimit", shapeIPv4, rules.FrameTTLFromCachedState, Rule(rules.FrameTTLFromCachedState)),
+		Entry("carries the connection's TosOrTrafficClass", shapeIPv6, rules.FrameTOSFromCachedState, Rule(rules.FrameTOSFromCachedState), Capability("ipv6")),
+		Entry("carries the connection's FlowLabel over IPv6", shapeIPv6, rules.FrameFlowLabelFromCachedState, Rule(rules.FrameFlowLabelFromCachedState), Capability("ipv6")),
+		Entry("stays within the peer's RemoteMss and the path's PathMtu", shapeAllOptions, rules.FrameSegmentSizeBounds, Rule(rules.FrameSegmentSizeBounds)),
+		Entry("carries no timestamp when timestamps are disabled", shapeIPv4, rules.FrameNoTimestampWhenDisabled, Rule(rules.FrameNoTimestampWhenDisabled)),
+		Entry("carries no SACK blocks when SACK is disabled", shapeIPv6, rules.FrameNoSACKWhenDisabled, Rule(rules.FrameNoSACKWhenDisabled), Capability("ipv6")),
 		Entry("carries a timestamp when timestamps are enabled", shapeAllOptions, rules.TimestampFlagStampsEverySegment, Rule(rules.TimestampFlagStampsEverySegment)),
 		Entry("acknowledges only what the peer sent", shapeIPv4, rules.SegmentAcksOnlyReceived, Rule(rules.SegmentAcksOnlyReceived)),
-		Entry("sends no RST unless the host asks for an abortive disconnect", shapeIPv4, rules.ResetOnlyOnAbortiveDisconnect, Rule(rules.ResetOnlyOnAbortiveDisconnect)),
+		Entry("is no RST, since the host asks for no abortive disconnect", shapeIPv4, rules.RSTOnlyForAbortiveDisconnect, Rule(rules.RSTOnlyForAbortiveDisconnect)),
 	)
 
-	It("carries the neighbor's VLAN ID in an 802.1Q tag", Rule(rules.FrameVLANTag), Capability("interfaceVLANIDs"), func(ctx SpecContext) {
-		exchangeOn(ctx, wireShape{name: "IPv4 on a VLAN", cfg: wire.RigConfig{Options: wire.Options{WindowScale: -1}}, vlan: true}, rules.FrameVLANTag)
+	Context("when the neighbor has a VLAN ID configured on the interface", Capability("interfaceVLANIDs"), func() {
+		vlan := wireShape{name: "IPv4 on a VLAN", cfg: wire.RigConfig{Options: wire.Options{WindowScale: -1}}, vlan: true}
+		It("carries an 802.1Q tag with the neighbor's VLAN ID", Rule(rules.FrameVlanTagFromNeighbor), func(ctx SpecContext) {
+			exchangeOn(ctx, vlan, rules.FrameVlanTagFromNeighbor)
+		})
+		It("carries a tag whose CFI bit is zero", Rule(rules.FrameTagCFIZero), func(ctx SpecContext) {
+			exchangeOn(ctx, vlan, rules.FrameTagCFIZero)
+		})
 	})
 })

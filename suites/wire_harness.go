@@ -26,10 +26,6 @@ import (
 // and drives the data path while every frame is judged and both byte ledgers are kept. The
 // spec's frames go to a pcap file under wire.captures, named in its report.
 
-// receiveDeliveryRule is the rule a breach of the peer → host ledger breaks before any upload:
-// received data delivered to the host twice, out of order or wrong.
-var receiveDeliveryRule = rules.SegmentDataIsTheHosts
-
 // captureEntry names the report entry that carries a wire spec's capture and last frames.
 const captureEntry = "wire capture"
 
@@ -186,27 +182,29 @@ func (w *wireConn) endViolations() []harness.Violation {
 	vs := w.judge.Violations()
 	for _, l := range []*wire.ByteLedger{w.rig.ToPeer, w.rig.ToHost} {
 		if b := l.Breach(); b != "" {
-			vs = append(vs, w.ledgerViolation(l, b))
+			if v, ok := w.ledgerViolation(l, b); ok {
+				vs = append(vs, v)
+			}
 		}
 	}
 	return vs
 }
 
 // ledgerViolation names the rule a breached ledger breaks: the upload's, once the connection
-// was terminated; before that, the host's send data on the wire, or (peer to host) the
-// delivery of received data.
-func (w *wireConn) ledgerViolation(l *wire.ByteLedger, breach string) harness.Violation {
+// was terminated; before that, (peer to host) the delivery of received data. Before an
+// upload, the host → peer direction is the frame judge's, which names the very segment (the
+// peer's TCP delivers what the segments carried), so it reports no violation of its own.
+func (w *wireConn) ledgerViolation(l *wire.ByteLedger, breach string) (harness.Violation, bool) {
 	w.mu.Lock()
 	uploaded := w.uploaded
 	w.mu.Unlock()
-	r := rules.SegmentDataIsTheHosts
 	switch {
 	case uploaded:
-		r = rules.UploadKeepsTheStream
+		return harness.Violation{Rule: rules.UploadKeepsTheStream, Path: "byte ledger " + l.Name, Message: breach}, true
 	case l == w.rig.ToHost:
-		r = receiveDeliveryRule
+		return harness.Violation{Rule: rules.DeliveryAlgorithmMandatory, Path: "byte ledger " + l.Name, Message: breach}, true
 	}
-	return harness.Violation{Rule: r, Path: "byte ledger " + l.Name, Message: breach}
+	return harness.Violation{}, false
 }
 
 // checkpoint fails the spec with what the frame judge has found so far.
@@ -405,7 +403,10 @@ func (w *wireConn) waitDelivered(ctx context.Context, l *wire.ByteLedger) {
 	err := wire.WaitDelivered(ctx, l, run.cfg.Wire.StallTimeout())
 	w.checkpoint()
 	if b := l.Breach(); b != "" {
-		w.s.Fail(w.ledgerViolation(l, b))
+		if v, ok := w.ledgerViolation(l, b); ok {
+			w.s.Fail(v)
+		}
+		Fail(fmt.Sprintf("%s: %s", l.Name, b))
 	}
 	if err != nil {
 		Fail(err.Error())

@@ -18,6 +18,26 @@ var _ = Describe("MiniportTcpOffloadSend", Label("wire"), func() {
 		})
 	})
 
+	Context("when the host hands over data in many calls of several lists each", func() {
+		It("transmits each call's lists in their order", Rule(rules.SendListOrderFIFO), func(ctx SpecContext) {
+			w := openWire(shapeAllOptions)
+			w.offload(ctx)
+			for range 24 {
+				w.send(700, 1, 2900, 1460)
+			}
+			w.waitDelivered(ctx, w.rig.ToPeer)
+		})
+
+		It("transmits the calls' data in the order the calls posted it", Rule(rules.SendCallsInPostingOrder), func(ctx SpecContext) {
+			w := openWire(shapeIPv4)
+			w.offload(ctx)
+			for i := range 64 {
+				w.send(100 + 97*i)
+			}
+			w.waitDelivered(ctx, w.rig.ToPeer)
+		})
+	})
+
 	Context("when the peer's window, unscaled, is far smaller than the transfer", func() {
 		It("sends nothing beyond the right edge of the window the peer advertised", Rule(rules.SegmentWithinPeerWindow), func(ctx SpecContext) {
 			w := openWire(shapeIPv4)

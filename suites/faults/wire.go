@@ -165,7 +165,7 @@ func init() {
 	})
 	Register(Fault{
 		Name:   "sends-to-the-wrong-mac",
-		Breaks: []*rules.Rule{rules.FrameDestinationMAC},
+		Breaks: []*rules.Rule{rules.NeighborDlDestinationAddressMeaning},
 		Wrap: rewriting(func(n int, f *frame) bool {
 			f.eth.DstMAC = append([]byte(nil), f.eth.DstMAC...)
 			f.eth.DstMAC[5] ^= 0x01
@@ -183,7 +183,7 @@ func init() {
 	})
 	Register(Fault{
 		Name:   "drops-the-vlan-tag",
-		Breaks: []*rules.Rule{rules.FrameVLANTag},
+		Breaks: []*rules.Rule{rules.FrameVlanTagFromNeighbor},
 		Wrap: rewriting(func(n int, f *frame) bool {
 			f.untag = f.dot1q != nil
 			return f.untag
@@ -191,7 +191,7 @@ func init() {
 	})
 	Register(Fault{
 		Name:   "tags-the-wrong-vlan",
-		Breaks: []*rules.Rule{rules.FrameVLANTag},
+		Breaks: []*rules.Rule{rules.FrameVlanTagFromNeighbor},
 		Wrap: rewriting(func(n int, f *frame) bool {
 			if f.dot1q == nil {
 				return false
@@ -201,8 +201,123 @@ func init() {
 		}),
 	})
 	Register(Fault{
+		Name:   "tags-untagged-frames",
+		Breaks: []*rules.Rule{rules.FrameUntaggedWhenNoVlanNoPriority},
+		Wrap: rewriting(func(n int, f *frame) bool {
+			if f.dot1q != nil {
+				return false
+			}
+			f.dot1q = &layers.Dot1Q{Type: f.eth.EthernetType}
+			f.eth.EthernetType = layers.EthernetTypeDot1Q
+			return true
+		}),
+	})
+	Register(Fault{
+		Name:   "sets-the-cfi-bit",
+		Breaks: []*rules.Rule{rules.FrameTagCFIZero},
+		Wrap: rewriting(func(n int, f *frame) bool {
+			if f.dot1q == nil {
+				return false
+			}
+			f.dot1q.DropEligible = true
+			return true
+		}),
+	})
+	Register(Fault{
+		Name:   "sends-from-another-address",
+		Breaks: []*rules.Rule{rules.FrameIPAddressesFromPath},
+		Wrap: rewriting(func(n int, f *frame) bool {
+			if n%3 != 0 {
+				return false
+			}
+			if f.ip4 != nil {
+				f.ip4.SrcIP = append([]byte(nil), f.ip4.SrcIP.To4()...)
+				f.ip4.SrcIP[3]++
+			} else {
+				f.ip6.SrcIP = append([]byte(nil), f.ip6.SrcIP...)
+				f.ip6.SrcIP[15]++
+			}
+			return true
+		}),
+	})
+	Register(Fault{
+		Name:   "sends-ip-fragments",
+		Breaks: []*rules.Rule{rules.FrameNoIPFragments},
+		Wrap: rewriting(func(n int, f *frame) bool {
+			if f.ip4 == nil || !everyData(4, f, n) {
+				return false
+			}
+			f.ip4.Flags = layers.IPv4MoreFragments
+			return true
+		}),
+	})
+	Register(Fault{
+		Name:   "ignores-the-flow-label",
+		Breaks: []*rules.Rule{rules.FrameFlowLabelFromCachedState},
+		Wrap: rewriting(func(n int, f *frame) bool {
+			if f.ip6 == nil {
+				return false
+			}
+			f.ip6.FlowLabel = 0
+			return true
+		}),
+	})
+	Register(Fault{
+		Name:   "sends-sack-blocks-never-negotiated",
+		Breaks: []*rules.Rule{rules.FrameNoSACKWhenDisabled},
+		Wrap: rewriting(func(n int, f *frame) bool {
+			if !f.tcp.ACK || n%3 != 0 {
+				return false
+			}
+			edge := f.tcp.Ack + 5000
+			f.tcp.Options = append(f.tcp.Options, layers.TCPOption{OptionType: layers.TCPOptionKindSACK, OptionLength: 10,
+				OptionData: append(be32(edge), be32(edge+100)...)})
+			return true
+		}),
+	})
+	Register(Fault{
+		Name:   "transmits-a-calls-lists-out-of-order",
+		Breaks: []*rules.Rule{rules.SendListOrderFIFO},
+		Wrap: sendingWith(func(chain *ndis.NetBufferList) *ndis.NetBufferList {
+			lists := chain.Chain()
+			if len(lists) < 2 {
+				return chain
+			}
+			lists[0], lists[1] = lists[1], lists[0]
+			return ndis.LinkNetBufferLists(lists...)
+		}),
+	})
+	Register(Fault{
+		Name:   "transmits-calls-out-of-order",
+		Breaks: []*rules.Rule{rules.SendCallsInPostingOrder},
+		Wrap: func(inner target.Target) target.Target {
+			var mu sync.Mutex
+			var held *ndis.NetBufferList
+			var heldCtx ndis.Context
+			w := &Wrapped{Inner: inner}
+			w.Data.Send = func(ctx ndis.Context, chain *ndis.NetBufferList, call func(ndis.Context, *ndis.NetBufferList) (ndis.Status, error)) (ndis.Status, error) {
+				mu.Lock()
+				// Every other call is held back and handed on after the next one.
+				if held == nil && chain.DataLength() > 0 {
+					held, heldCtx = chain, ctx
+					mu.Unlock()
+					return ndis.StatusPending, nil
+				}
+				h, hc := held, heldCtx
+				held = nil
+				mu.Unlock()
+				st, err := call(ctx, chain)
+				if h != nil {
+					_, _ = call(hc, h)
+				}
+				return st, err
+			}
+			return w
+		},
+	})
+	Register(Fault{
 		Name:   "sends-from-the-wrong-port",
-		Breaks: []*rules.Rule{rules.FrameAddressesAndPorts},
+		Breaks: []*rules.Rule{rules.TCPConstantVariablesMeaning},
 		Wrap: rewriting(func(n int, f *frame) bool {
 			if n%3 != 0 {
 				return false
@@ -213,7 +328,7 @@ func init() {
 	})
 	Register(Fault{
 		Name:   "clears-dont-fragment",
-		Breaks: []*rules.Rule{rules.FrameDontFragment},
+		Breaks: []*rules.Rule{rules.FrameIPv4DontFragment},
 		Wrap: rewriting(func(n int, f *frame) bool {
 			if f.ip4 == nil {
 				return false
@@ -224,7 +339,7 @@ func init() {
 	})
 	Register(Fault{
 		Name:   "uses-the-hosts-ip-ids",
-		Breaks: []*rules.Rule{rules.FrameIPID},
+		Breaks: []*rules.Rule{rules.FrameIPv4IDUpperHalf},
 		Wrap: rewriting(func(n int, f *frame) bool {
 			if f.ip4 == nil {
 				return false
@@ -235,7 +350,7 @@ func init() {
 	})
 	Register(Fault{
 		Name:   "ignores-the-connections-ttl",
-		Breaks: []*rules.Rule{rules.FrameTTLAndTOS},
+		Breaks: []*rules.Rule{rules.FrameTTLFromCachedState},
 		Wrap: rewriting(func(n int, f *frame) bool {
 			if f.ip4 != nil {
 				f.ip4.TTL = 64
@@ -247,7 +362,7 @@ func init() {
 	})
 	Register(Fault{
 		Name:   "ignores-the-connections-tos",
-		Breaks: []*rules.Rule{rules.FrameTTLAndTOS},
+		Breaks: []*rules.Rule{rules.FrameTOSFromCachedState},
 		Wrap: rewriting(func(n int, f *frame) bool {
 			if f.ip4 != nil {
 				f.ip4.TOS = 0
@@ -259,7 +374,7 @@ func init() {
 	})
 	Register(Fault{
 		Name:   "sends-past-the-peers-mss",
-		Breaks: []*rules.Rule{rules.FrameSegmentSize},
+		Breaks: []*rules.Rule{rules.FrameSegmentSizeBounds},
 		Wrap: offloadingWith(func(b *ndis.MiniportOffloadBlockList) func() {
 			was := b.TCPConst.RemoteMss
 			b.TCPConst.RemoteMss = was + 400
@@ -283,7 +398,7 @@ func init() {
 	})
 	Register(Fault{
 		Name:   "sends-timestamps-never-negotiated",
-		Breaks: []*rules.Rule{rules.FrameNegotiatedOptions},
+		Breaks: []*rules.Rule{rules.FrameNoTimestampWhenDisabled},
 		Wrap: rewriting(func(n int, f *frame) bool {
 			for _, o := range f.tcp.Options {
 				if o.OptionType == layers.TCPOptionKindTimestamps {
@@ -330,7 +445,7 @@ func init() {
 	})
 	Register(Fault{
 		Name:   "sends-a-stray-rst",
-		Breaks: []*rules.Rule{rules.ResetOnlyOnAbortiveDisconnect},
+		Breaks: []*rules.Rule{rules.RSTOnlyForAbortiveDisconnect},
 		Wrap: rewriting(func(n int, f *frame) bool {
 			if n != 6 {
 				return false
@@ -363,6 +478,20 @@ func init() {
 		}),
 	})
 }
+
+// sendingWith returns a target whose send calls hand the inner target the chain reorder
+// returns.
+func sendingWith(reorder func(*ndis.NetBufferList) *ndis.NetBufferList) func(target.Target) target.Target {
+	return func(inner target.Target) target.Target {
+		w := &Wrapped{Inner: inner}
+		w.Data.Send = func(ctx ndis.Context, chain *ndis.NetBufferList, call func(ndis.Context, *ndis.NetBufferList) (ndis.Status, error)) (ndis.Status, error) {
+			return call(ctx, reorder(chain))
+		}
+		return w
+	}
+}
+
+func be32(v uint32) []byte { return []byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)} }
 
 // dropFrame marks a frame as swallowed: serialize returns nothing for it.
 func dropFrame(f *frame) bool {

@@ -62,9 +62,9 @@ var (
 		Level:         MustNot,
 		Text:          "The target sends an RST on an offloaded connection only to carry out an abortive disconnect request.",
 		Sources:       []string{dpPgDisconnect},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Layers:        []string{LayerTCP},
-		Note:          "'This is the only instance in which an offload target can send an RST segment.' Checked over every frame of every wire spec: an RST of an offloaded connection with no abortive disconnect before it breaks it.",
+		Note:          "'This is the only instance in which an offload target can send an RST segment.' Checked over every frame of every wire spec: an RST of an offloaded connection with no abortive disconnect before it breaks it. Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 	})
 
 	// AbortiveDisconnectAbortsSends: outstanding sends at an abortive close.

@@ -19,9 +19,9 @@ var (
 		Level:         ShouldNot,
 		Text:          "The target generates no IP fragments when it sends on an offloaded connection.",
 		Sources:       []string{dpPgSending},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Layers:        []string{LayerPath, LayerTCP},
-		Note:          "Checked on every frame of the wire specs: no IPv4 datagram with MF set or a non-zero fragment offset, no IPv6 fragment header.",
+		Note:          "Checked on every frame of the wire specs: no IPv4 datagram with MF set or a non-zero fragment offset, no IPv6 fragment header. Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 	})
 
 	// FrameIPIDSupplied: an IP ID per datagram.
@@ -41,9 +41,9 @@ var (
 		Level:         Must,
 		Text:          "The target takes the IP ID of every IPv4 datagram it sends from the upper half of the ID space, 0x8000 to 0xFFFF; the lower half is reserved for the host stack.",
 		Sources:       []string{dpPgSending},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Layers:        []string{LayerPath, LayerTCP},
-		Note:          "Descriptive ('generates IP ID values from the upper half'), read as a duty. Checked on every IPv4 frame of an offloaded connection.",
+		Note:          "Descriptive ('generates IP ID values from the upper half'), read as a duty. Checked on every IPv4 frame of an offloaded connection. Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 	})
 
 	// FrameIPv6FragmentIDUpperHalf: 0x80000000 to 0xFFFFFFFF.
@@ -64,10 +64,10 @@ var (
 		Level:         Must,
 		Text:          "The target sets the Don't Fragment flag in the IP header of every IPv4 datagram it sends.",
 		Sources:       []string{dpPgSending, dpPgRFCs},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Layers:        []string{LayerPath, LayerTCP},
 		Conflict:      "CONFLICT-FRAME-02",
-		Note:          "Checked on every IPv4 frame of an offloaded connection.",
+		Note:          "Checked on every IPv4 frame of an offloaded connection. Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 	})
 )
 
@@ -79,9 +79,9 @@ var (
 		Level:         Definition,
 		Text:          "The datagrams the target sends on an offloaded connection go from its path's SourceAddress to the path's DestinationAddress, over IPv4 or IPv6 as the path is.",
 		Sources:       []string{dpPgPathConst, dpPgStateObjects},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Layers:        []string{LayerPath, LayerTCP},
-		Note:          "The page defines the two as the connection's source and destination IP addresses; the suite reads that as binding the headers of the connection's datagrams. STATE-024 is the host's side (4 or 16 bytes, network byte order).",
+		Note:          "The page defines the two as the connection's source and destination IP addresses; the suite reads that as binding the headers of the connection's datagrams. STATE-024 is the host's side (4 or 16 bytes, network byte order). Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 	})
 
 	// FrameTTLFromCachedState: TTL or hop limit.
@@ -90,9 +90,9 @@ var (
 		Level:         Definition,
 		Text:          "The TTL of each IPv4 datagram, or the hop limit of each IPv6 datagram, that the target sends on a connection is the connection's current TtlOrHopLimit.",
 		Sources:       []string{dpPgTCPCached, dpPgStateObjects},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Layers:        []string{LayerTCP},
-		Note:          "The page says the member 'specifies the time to live' or 'the number of routers the packet can pass through'. 'Current': it may change by update (STATE-038), after which later datagrams carry the new value.",
+		Note:          "The page says the member 'specifies the time to live' or 'the number of routers the packet can pass through'. 'Current': it may change by update (STATE-038), after which later datagrams carry the new value. Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 	})
 
 	// FrameTOSFromCachedState: TOS or traffic class.
@@ -101,9 +101,9 @@ var (
 		Level:         Definition,
 		Text:          "The type-of-service byte of each IPv4 datagram, or the traffic class of each IPv6 datagram, that the target sends on a connection is the connection's current TosOrTrafficClass.",
 		Sources:       []string{dpPgTCPCached, dpPgStateObjects},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Layers:        []string{LayerTCP},
-		Note:          "As FRAME-007; the page cites RFC 2474 for IPv4 (which the obsolete-RFC page lists), read as the whole TOS octet.",
+		Note:          "As FRAME-007; the page cites RFC 2474 for IPv4 (which the obsolete-RFC page lists), read as the whole TOS octet. Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 	})
 
 	// FrameFlowLabelFromCachedState: IPv6 flow label.
@@ -112,9 +112,9 @@ var (
 		Level:         Definition,
 		Text:          "The flow label of each IPv6 datagram the target sends on a connection is the connection's current FlowLabel; for an IPv4 connection FlowLabel means nothing.",
 		Sources:       []string{dpPgTCPCached, dpPgStateObjects},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Layers:        []string{LayerTCP},
-		Note:          "As FRAME-007; FlowLabel is 20 bits (STATE-015).",
+		Note:          "As FRAME-007; FlowLabel is 20 bits (STATE-015). Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 	})
 
 	// FrameNoTimestampWhenDisabled: timestamps off.
@@ -123,9 +123,9 @@ var (
 		Level:         Definition,
 		Text:          "While TCP_FLAG_TIMESTAMP_ENABLED is clear in the connection's constant Flags, the timestamp option is disabled: the target puts no TCP timestamp option in the segments it sends.",
 		Sources:       []string{dpPgTCPConst},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Layers:        []string{LayerTCP},
-		Note:          "'The host stack clears this flag to disable the TCP timestamp option', read as the option never being sent. The set case is STATE-043.",
+		Note:          "'The host stack clears this flag to disable the TCP timestamp option', read as the option never being sent. The set case is STATE-043. Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 	})
 
 	// FrameNoSACKWhenDisabled: SACK off.
@@ -134,9 +134,9 @@ var (
 		Level:         Definition,
 		Text:          "While TCP_FLAG_SACK_ENABLED is clear in the connection's constant Flags, SACK is disabled: the target sends no SACK blocks on the connection.",
 		Sources:       []string{dpPgTCPConst},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Layers:        []string{LayerTCP},
-		Note:          "As FRAME-010; the set case is STATE-044. Checked with out-of-order data from the peer.",
+		Note:          "As FRAME-010; the set case is STATE-044. Checked with out-of-order data from the peer. Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 	})
 
 	// FrameNoWindowScalingWhenDisabled: window scaling off.
@@ -156,10 +156,10 @@ var (
 		Level:         Must,
 		Text:          "The target sends no segment carrying more data than the peer's RemoteMss allows, and no IP datagram longer than the path's PathMtu.",
 		Sources:       []string{dpPgTCPConst, dpPgPathCached, dpPgRFCs},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Layers:        []string{LayerPath, LayerTCP},
 		Conflict:      "CONFLICT-FRAME-05",
-		Note:          "Through the RFCs the target must follow (RFC 1122 4.2.2.6, RFC 1191 and RFC 1981). TCP options reduce the data a segment may carry; the check bounds the data by RemoteMss and the datagram by PathMtu, the current one after an update.",
+		Note:          "Through the RFCs the target must follow (RFC 1122 4.2.2.6, RFC 1191 and RFC 1981). TCP options reduce the data a segment may carry; the check bounds the data by RemoteMss and the datagram by PathMtu, the current one after an update. Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 	})
 )
 
@@ -171,10 +171,10 @@ var (
 		Level:         Must,
 		Text:          "When the neighbor's VlanId and the connection's UserPriority are both zero, the target sends the connection's frames without an 802.1Q tag header.",
 		Sources:       []string{dpPgVLANSending},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Layers:        []string{LayerNeighbor, LayerTCP},
 		Conflict:      "CONFLICT-FRAME-04",
-		Note:          "The sending page's algorithm, descriptive, read as a duty. CONFLICT-STATE-05 records that STATE-039's 'all packets' yields to it.",
+		Note:          "The sending page's algorithm, descriptive, read as a duty. CONFLICT-STATE-05 records that STATE-039's 'all packets' yields to it. Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 	})
 
 	// FrameVlanZeroTagForPriority: VlanId 0, UserPriority set.
@@ -195,10 +195,10 @@ var (
 		Level:         Must,
 		Text:          "When the neighbor's VlanId is not zero, the target tags the connection's frames with VLAN ID VlanId and priority UserPriority.",
 		Sources:       []string{dpPgVLANSending, dpPgNeighborConst},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Layers:        []string{LayerNeighbor, LayerTCP},
 		Conflict:      "CONFLICT-FRAME-03",
-		Note:          "Descriptive, read as a duty. A target without 802.1p support puts priority 0 (see the conflict).",
+		Note:          "Descriptive, read as a duty. A target without 802.1p support puts priority 0 (see the conflict). Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 	})
 
 	// FrameTagCFIZero: CFI.
@@ -207,9 +207,9 @@ var (
 		Level:         Must,
 		Text:          "The CFI bit of every 802.1Q tag header (the IEEE 802.3ac header) the target inserts is zero.",
 		Sources:       []string{dpPgVLANSending},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Layers:        []string{LayerNeighbor},
-		Note:          "'A bit called CFI, which is always set to zero.'",
+		Note:          "'A bit called CFI, which is always set to zero.' Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 	})
 
 	// Frame8021QSupported: 802.1Q is mandatory.

@@ -38,11 +38,11 @@ var (
 		Level:         Must,
 		Text:          "The target transmits send data first in, first out: the data of the NBLs of one MiniportTcpOffloadSend call in their list order, each NBL's NET_BUFFERs in order.",
 		Sources:       []string{dpPgSendHandler},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Ops:           []string{OpSend},
 		Layers:        []string{LayerTCP},
 		Conflict:      "CONFLICT-XMIT-01",
-		Note:          "Visible only in the sequence numbers of the data segments the peer receives (the peer's byte stream must equal the concatenated lists). That a NET_BUFFER_LIST here may carry several NET_BUFFERs is the send handler's own description; the suite reads their order as the transmit order too.",
+		Note:          "Visible only in the sequence numbers of the data segments the peer receives (the peer's byte stream must equal the concatenated lists). That a NET_BUFFER_LIST here may carry several NET_BUFFERs is the send handler's own description; the suite reads their order as the transmit order too. Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 	})
 
 	// SendCallsInPostingOrder: successive calls in posting order.
@@ -51,11 +51,11 @@ var (
 		Level:         Should,
 		Text:          "The target sends the data of successive MiniportTcpOffloadSend calls on a connection in the order the calls posted it.",
 		Sources:       []string{dpPgSendHandler},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Ops:           []string{OpSend},
 		Layers:        []string{LayerTCP},
 		Conflict:      "CONFLICT-XMIT-01",
-		Note:          "The page says 'should' for data of several calls. Data handed over at initiate goes before all of it (SEND-017, SEND-018).",
+		Note:          "The page says 'should' for data of several calls. Data handed over at initiate goes before all of it (SEND-017, SEND-018). Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 	})
 
 	// SendAcceptsAndQueuesEveryRequest: no request is refused.

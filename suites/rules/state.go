@@ -68,8 +68,8 @@ var (
 		Level:         Definition,
 		Text:          "DlDestinationAddress, a cached neighbor variable (DestinationAddress on the concept pages), is the MAC address of the next hop, held in a 32-byte array.",
 		Sources:       []string{statePgNeighborCached, statePgObjects},
-		Observability: NeedsWire,
-		Note:          "Its effect is the destination MAC of frames sent through the neighbor. Naming difference: CONFLICT-STATE-09.",
+		Observability: Observable,
+		Note:          "Its effect is the destination MAC of frames sent through the neighbor. Naming difference: CONFLICT-STATE-09. Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 		Layers:        []string{LayerNeighbor},
 		Conflict:      "CONFLICT-STATE-09",
 	})
@@ -518,8 +518,8 @@ var (
 		Level:         Definition,
 		Text:          "RemotePort and LocalPort are the destination and source ports, SndWindScale and RcvWindScale the RFC 1323 scale factors, RemoteMss the MSS the peer advertised at setup.",
 		Sources:       []string{statePgTCPConst, statePgObjects},
-		Observability: NeedsWire,
-		Note:          "Their effects are in segments exchanged with the peer.",
+		Observability: Observable,
+		Note:          "Their effects are in segments exchanged with the peer. Judged on every frame the target transmits in the wire specs (suites/wire/judges.go).",
 		Layers:        []string{LayerTCP},
 	})
 

@@ -35,6 +35,7 @@ type FrameJudge struct {
 
 	base      ndis.SeqNum // SndUna at offload: the first byte of stream
 	stream    []byte      // the host's send data from base on
+	calls     []int       // where each MiniportTcpOffloadSend call's data starts in stream
 	rcvBase   ndis.SeqNum // RcvNxt at offload
 	peerEnd   ndis.SeqNum // one past the last sequence number the peer has sent (FIN counted)
 	peerSeen  bool
@@ -48,12 +49,15 @@ type FrameJudge struct {
 }
 
 func init() {
-	harness.JudgedElsewhere("wire frames", rules.FrameChecksums, rules.FrameDestinationMAC, rules.SourceMACOfSentFrames,
-		rules.FrameVLANTag, rules.FrameAddressesAndPorts, rules.FrameDontFragment, rules.FrameIPID, rules.FrameTTLAndTOS,
-		rules.FrameSegmentSize, rules.FrameNegotiatedOptions, rules.TimestampFlagStampsEverySegment, rules.SegmentDataIsTheHosts,
-		rules.SegmentWithinPeerWindow, rules.SegmentAcksOnlyReceived, rules.ResetOnlyOnAbortiveDisconnect)
+	harness.JudgedElsewhere("wire frames", rules.FrameChecksums, rules.NeighborDlDestinationAddressMeaning, rules.SourceMACOfSentFrames,
+		rules.FrameUntaggedWhenNoVlanNoPriority, rules.FrameVlanTagFromNeighbor, rules.FrameTagCFIZero,
+		rules.FrameIPAddressesFromPath, rules.TCPConstantVariablesMeaning, rules.FrameIPv4DontFragment, rules.FrameNoIPFragments,
+		rules.FrameIPv4IDUpperHalf, rules.FrameTTLFromCachedState, rules.FrameTOSFromCachedState, rules.FrameFlowLabelFromCachedState,
+		rules.FrameSegmentSizeBounds, rules.FrameNoTimestampWhenDisabled, rules.FrameNoSACKWhenDisabled,
+		rules.TimestampFlagStampsEverySegment, rules.SegmentDataIsTheHosts, rules.SendListOrderFIFO, rules.SendCallsInPostingOrder,
+		rules.SegmentWithinPeerWindow, rules.SegmentAcksOnlyReceived, rules.RSTOnlyForAbortiveDisconnect)
 	harness.JudgedElsewhere("wire at terminate", rules.TerminateStateMatchesWire, rules.TerminateSendsDelayedAcks)
-	harness.JudgedElsewhere("byte ledgers", rules.UploadKeepsTheStream, rules.SegmentDataIsTheHosts)
+	harness.JudgedElsewhere("byte ledgers", rules.UploadKeepsTheStream, rules.DeliveryAlgorithmMandatory)
 }
 
 // maxShownPerRule bounds the violations kept per rule: a target that gets one header wrong
@@ -85,7 +89,7 @@ func (j *FrameJudge) Offloaded(tree *ndis.MiniportOffloadBlockList) {
 			j.base, j.rcvBase = d.SndUna, d.RcvNxt
 			j.sndMax, j.acked = d.SndMax, d.RcvNxt
 			j.rightEdge = d.SndUna.Add(d.SndWnd)
-			j.stream = nil
+			j.stream, j.calls = nil, nil
 			for _, l := range b.NetBufferListChain.Chain() {
 				for _, nb := range l.NetBuffers() {
 					j.stream = append(j.stream, nb.Data...)
@@ -98,9 +102,10 @@ func (j *FrameJudge) Offloaded(tree *ndis.MiniportOffloadBlockList) {
 	j.judging = true
 }
 
-// HostSent records send data the host handed to MiniportTcpOffloadSend.
+// HostSent records the send data the host handed over in one MiniportTcpOffloadSend call.
 func (j *FrameJudge) HostSent(data []byte) {
 	j.mu.Lock()
+	j.calls = append(j.calls, len(j.stream))
 	j.stream = append(j.stream, data...)
 	j.mu.Unlock()
 }
@@ -206,7 +211,7 @@ func (j *FrameJudge) targetFrame(f Frame, p gopacket.Packet) {
 	if eth == nil {
 		return
 	}
-	j.check(rules.FrameDestinationMAC, f, func() string {
+	j.check(rules.NeighborDlDestinationAddressMeaning, f, func() string {
 		if want := net.HardwareAddr(j.dest[:6]); !bytes.Equal(eth.DstMAC, want) {
 			return fmt.Sprintf("destination MAC %s, the neighbor's DlDestinationAddress is %s", eth.DstMAC, want)
 		}
@@ -222,30 +227,37 @@ func (j *FrameJudge) targetFrame(f Frame, p gopacket.Packet) {
 		}
 		return ""
 	})
-	j.check(rules.FrameVLANTag, f, func() string { return j.vlanProblem(p) })
+	j.judgeVLAN(f, p)
 	ip := p.NetworkLayer()
 	tcp, _ := p.Layer(layers.LayerTypeTCP).(*layers.TCP)
 	if ip == nil || tcp == nil {
 		return
 	}
-	j.check(rules.FrameAddressesAndPorts, f, func() string { return j.addressProblem(ip, tcp) })
+	j.check(rules.FrameIPAddressesFromPath, f, func() string { return j.addressProblem(ip, nil) })
+	j.check(rules.TCPConstantVariablesMeaning, f, func() string { return j.portProblem(tcp) })
 	if v4, ok := ip.(*layers.IPv4); ok {
-		j.check(rules.FrameDontFragment, f, func() string {
-			if v4.Flags&layers.IPv4DontFragment == 0 || v4.Flags&layers.IPv4MoreFragments != 0 || v4.FragOffset != 0 {
-				return fmt.Sprintf("IPv4 flags %s, fragment offset %d: want DF set, MF clear, offset 0", v4.Flags, v4.FragOffset)
+		j.check(rules.FrameIPv4DontFragment, f, func() string {
+			if v4.Flags&layers.IPv4DontFragment == 0 {
+				return fmt.Sprintf("IPv4 flags %s: Don't Fragment is clear", v4.Flags)
 			}
 			return ""
 		})
-		j.check(rules.FrameIPID, f, func() string {
+		j.check(rules.FrameNoIPFragments, f, func() string {
+			if v4.Flags&layers.IPv4MoreFragments != 0 || v4.FragOffset != 0 {
+				return fmt.Sprintf("an IP fragment: flags %s, fragment offset %d", v4.Flags, v4.FragOffset)
+			}
+			return ""
+		})
+		j.check(rules.FrameIPv4IDUpperHalf, f, func() string {
 			if v4.Id < 0x8000 {
 				return fmt.Sprintf("IP ID 0x%04x is in the host stack's half (0x0000-0x7FFF)", v4.Id)
 			}
 			return ""
 		})
 	}
-	j.check(rules.FrameTTLAndTOS, f, func() string { return j.ipFieldsProblem(ip) })
-	j.check(rules.FrameSegmentSize, f, func() string { return j.sizeProblem(ip, tcp) })
-	j.check(rules.FrameNegotiatedOptions, f, func() string { return j.optionsProblem(tcp) })
+	j.judgeIPFields(f, ip)
+	j.check(rules.FrameSegmentSizeBounds, f, func() string { return j.sizeProblem(ip, tcp) })
+	j.judgeOptions(f, tcp)
 	if j.tcpConst.Flags&ndis.TCPFlagTimestampEnabled != 0 {
 		j.check(rules.TimestampFlagStampsEverySegment, f, func() string {
 			for _, o := range tcp.Options {
@@ -259,7 +271,7 @@ func (j *FrameJudge) targetFrame(f Frame, p gopacket.Packet) {
 			return "no timestamp option, and TCP_FLAG_TIMESTAMP_ENABLED is set"
 		})
 	}
-	j.check(rules.SegmentDataIsTheHosts, f, func() string { return j.dataProblem(tcp) })
+	j.judgeData(f, tcp)
 	j.check(rules.SegmentWithinPeerWindow, f, func() string {
 		if len(tcp.Payload) == 0 {
 			return ""
@@ -292,7 +304,7 @@ func (j *FrameJudge) targetFrame(f Frame, p gopacket.Packet) {
 	if tcp.ACK && j.acked.LessThan(ndis.SeqNum(tcp.Ack)) {
 		j.acked = ndis.SeqNum(tcp.Ack)
 	}
-	j.check(rules.ResetOnlyOnAbortiveDisconnect, f, func() string {
+	j.check(rules.RSTOnlyForAbortiveDisconnect, f, func() string {
 		if tcp.RST && !j.abortive {
 			return "a RST, and the host asked for no abortive disconnect"
 		}
@@ -307,6 +319,11 @@ func (j *FrameJudge) check(r *rules.Rule, f Frame, problem func() string) {
 	if msg == "" {
 		return
 	}
+	j.report(r, f, msg)
+}
+
+// report records a violation of r on frame f, up to maxShownPerRule per rule.
+func (j *FrameJudge) report(r *rules.Rule, f Frame, msg string) {
 	j.shown[r]++
 	if j.shown[r] > maxShownPerRule {
 		return
@@ -315,45 +332,92 @@ func (j *FrameJudge) check(r *rules.Rule, f Frame, problem func() string) {
 		Message: fmt.Sprintf("%s\n  %s", msg, f)})
 }
 
-func (j *FrameJudge) vlanProblem(p gopacket.Packet) string {
+// judgeVLAN holds the frame's 802.1Q tag against the neighbor's VlanId and the connection's
+// UserPriority (the tagging algorithm of the 802.1Q pages). The priority bits are held only
+// where UserPriority is zero: a target without 802.1p, which it may lack, leaves them zero
+// whatever UserPriority says (CONFLICT-FRAME-03).
+func (j *FrameJudge) judgeVLAN(f Frame, p gopacket.Packet) {
 	q, tagged := p.Layer(layers.LayerTypeDot1Q).(*layers.Dot1Q)
-	vid := j.neighbor.VlanID & 0xFFF
-	switch {
-	case vid != 0 && !tagged:
-		return fmt.Sprintf("no 802.1Q tag; the neighbor's VlanId is %d", vid)
-	case vid != 0 && (q.VLANIdentifier != vid || q.DropEligible):
-		return fmt.Sprintf("802.1Q tag VLAN %d CFI %v; want VLAN %d, CFI 0", q.VLANIdentifier, q.DropEligible, vid)
-	case vid == 0 && j.tcpCached.UserPriority&7 == 0 && tagged:
-		return fmt.Sprintf("an 802.1Q tag (VLAN %d, priority %d); VlanId and UserPriority are both zero", q.VLANIdentifier, q.Priority)
+	vid, prio := j.neighbor.VlanID&0xFFF, j.tcpCached.UserPriority&7
+	if vid == 0 && prio == 0 {
+		j.check(rules.FrameUntaggedWhenNoVlanNoPriority, f, func() string {
+			if tagged {
+				return fmt.Sprintf("an 802.1Q tag (VLAN %d, priority %d); the neighbor's VlanId and the connection's UserPriority are both zero", q.VLANIdentifier, q.Priority)
+			}
+			return ""
+		})
 	}
-	return ""
+	if vid != 0 {
+		j.check(rules.FrameVlanTagFromNeighbor, f, func() string {
+			switch {
+			case !tagged:
+				return fmt.Sprintf("no 802.1Q tag; the neighbor's VlanId is %d", vid)
+			case q.VLANIdentifier != vid:
+				return fmt.Sprintf("802.1Q tag VLAN %d; the neighbor's VlanId is %d", q.VLANIdentifier, vid)
+			case prio == 0 && q.Priority != 0:
+				return fmt.Sprintf("802.1Q tag priority %d; the connection's UserPriority is 0", q.Priority)
+			}
+			return ""
+		})
+	}
+	if tagged {
+		j.check(rules.FrameTagCFIZero, f, func() string {
+			if q.DropEligible {
+				return "the 802.1Q tag's CFI bit is set"
+			}
+			return ""
+		})
+	}
 }
 
-func (j *FrameJudge) addressProblem(ip gopacket.NetworkLayer, tcp *layers.TCP) string {
+func (j *FrameJudge) addressProblem(ip gopacket.NetworkLayer, _ *layers.TCP) string {
 	src, _ := netip.AddrFromSlice(ip.NetworkFlow().Src().Raw())
 	dst, _ := netip.AddrFromSlice(ip.NetworkFlow().Dst().Raw())
-	got := fmt.Sprintf("%s > %s", netip.AddrPortFrom(src.Unmap(), uint16(tcp.SrcPort)), netip.AddrPortFrom(dst.Unmap(), uint16(tcp.DstPort)))
-	want := fmt.Sprintf("%s > %s", j.local, j.remote)
-	if got != want {
-		return fmt.Sprintf("%s, the offloaded path and connection are %s", got, want)
+	if src.Unmap() != j.local.Addr() || dst.Unmap() != j.remote.Addr() {
+		return fmt.Sprintf("%s > %s; the path is %s > %s", src.Unmap(), dst.Unmap(), j.local.Addr(), j.remote.Addr())
 	}
 	return ""
 }
 
-func (j *FrameJudge) ipFieldsProblem(ip gopacket.NetworkLayer) string {
-	c := j.tcpCached
-	switch v := ip.(type) {
-	case *layers.IPv4:
-		if v.TTL != c.TtlOrHopLimit || v.TOS != c.TosOrTrafficClass {
-			return fmt.Sprintf("TTL %d, TOS 0x%02x; the connection's TtlOrHopLimit is %d, TosOrTrafficClass 0x%02x", v.TTL, v.TOS, c.TtlOrHopLimit, c.TosOrTrafficClass)
-		}
-	case *layers.IPv6:
-		if v.HopLimit != c.TtlOrHopLimit || v.TrafficClass != c.TosOrTrafficClass || v.FlowLabel != c.FlowLabel&0xFFFFF {
-			return fmt.Sprintf("hop limit %d, traffic class 0x%02x, flow label 0x%05x; the connection's are %d, 0x%02x, 0x%05x",
-				v.HopLimit, v.TrafficClass, v.FlowLabel, c.TtlOrHopLimit, c.TosOrTrafficClass, c.FlowLabel&0xFFFFF)
-		}
+func (j *FrameJudge) portProblem(tcp *layers.TCP) string {
+	if uint16(tcp.SrcPort) != j.local.Port() || uint16(tcp.DstPort) != j.remote.Port() {
+		return fmt.Sprintf("TCP ports %d > %d; the connection's LocalPort and RemotePort are %d > %d", tcp.SrcPort, tcp.DstPort, j.local.Port(), j.remote.Port())
 	}
 	return ""
+}
+
+// judgeIPFields holds TTL or hop limit, TOS or traffic class and the flow label against the
+// connection's cached values.
+func (j *FrameJudge) judgeIPFields(f Frame, ip gopacket.NetworkLayer) {
+	c := j.tcpCached
+	var ttl, tos uint8
+	v6, is6 := ip.(*layers.IPv6)
+	switch v := ip.(type) {
+	case *layers.IPv4:
+		ttl, tos = v.TTL, v.TOS
+	case *layers.IPv6:
+		ttl, tos = v.HopLimit, v.TrafficClass
+	}
+	j.check(rules.FrameTTLFromCachedState, f, func() string {
+		if ttl != c.TtlOrHopLimit {
+			return fmt.Sprintf("TTL or hop limit %d; the connection's TtlOrHopLimit is %d", ttl, c.TtlOrHopLimit)
+		}
+		return ""
+	})
+	j.check(rules.FrameTOSFromCachedState, f, func() string {
+		if tos != c.TosOrTrafficClass {
+			return fmt.Sprintf("TOS or traffic class 0x%02x; the connection's TosOrTrafficClass is 0x%02x", tos, c.TosOrTrafficClass)
+		}
+		return ""
+	})
+	if is6 {
+		j.check(rules.FrameFlowLabelFromCachedState, f, func() string {
+			if v6.FlowLabel != c.FlowLabel&0xFFFFF {
+				return fmt.Sprintf("flow label 0x%05x; the connection's FlowLabel is 0x%05x", v6.FlowLabel, c.FlowLabel&0xFFFFF)
+			}
+			return ""
+		})
+	}
 }
 
 func (j *FrameJudge) sizeProblem(ip gopacket.NetworkLayer, tcp *layers.TCP) string {
@@ -374,46 +438,79 @@ func (j *FrameJudge) sizeProblem(ip gopacket.NetworkLayer, tcp *layers.TCP) stri
 	return ""
 }
 
-func (j *FrameJudge) optionsProblem(tcp *layers.TCP) string {
-	ts := j.tcpConst.Flags&ndis.TCPFlagTimestampEnabled != 0
-	sack := j.tcpConst.Flags&ndis.TCPFlagSackEnabled != 0
-	if tcp.SYN {
-		return "a SYN on an established, offloaded connection"
+// judgeOptions: no option the connection's constant flags leave disabled.
+func (j *FrameJudge) judgeOptions(f Frame, tcp *layers.TCP) {
+	has := func(kind layers.TCPOptionKind) bool {
+		for _, o := range tcp.Options {
+			if o.OptionType == kind {
+				return true
+			}
+		}
+		return false
 	}
-	hasTS := false
-	for _, o := range tcp.Options {
-		switch o.OptionType {
-		case layers.TCPOptionKindTimestamps:
-			hasTS = true
-		case layers.TCPOptionKindSACK:
-			if !sack {
+	if j.tcpConst.Flags&ndis.TCPFlagTimestampEnabled == 0 {
+		j.check(rules.FrameNoTimestampWhenDisabled, f, func() string {
+			if has(layers.TCPOptionKindTimestamps) {
+				return "a timestamp option, and TCP_FLAG_TIMESTAMP_ENABLED is clear"
+			}
+			return ""
+		})
+	}
+	if j.tcpConst.Flags&ndis.TCPFlagSackEnabled == 0 {
+		j.check(rules.FrameNoSACKWhenDisabled, f, func() string {
+			if has(layers.TCPOptionKindSACK) {
 				return "SACK blocks, and TCP_FLAG_SACK_ENABLED is clear"
 			}
-		case layers.TCPOptionKindMSS, layers.TCPOptionKindWindowScale, layers.TCPOptionKindSACKPermitted:
-			return fmt.Sprintf("the %s option, which belongs in a SYN only", o.OptionType)
-		}
+			return ""
+		})
 	}
-	if !ts && hasTS {
-		return "a timestamp option, and TCP_FLAG_TIMESTAMP_ENABLED is clear"
-	}
-	return ""
 }
 
-func (j *FrameJudge) dataProblem(tcp *layers.TCP) string {
+// judgeData holds a segment's data against the host's send data at its sequence numbers. A
+// mismatch found elsewhere in the host's data is misordered: within one call (XMIT-003) or
+// across calls (XMIT-004, a SHOULD); data found nowhere, or past what was handed over, was
+// never the host's (WIRE-002).
+func (j *FrameJudge) judgeData(f Frame, tcp *layers.TCP) {
 	if len(tcp.Payload) == 0 {
+		return
+	}
+	j.session.Count(rules.SendListOrderFIFO)
+	j.session.Count(rules.SendCallsInPostingOrder)
+	j.check(rules.SegmentDataIsTheHosts, f, func() string {
+		seq := ndis.SeqNum(tcp.Seq)
+		if seq.LessThan(j.base) {
+			return fmt.Sprintf("data at %d, before SndUna %d at offload: data the peer had acknowledged before the offload", seq, j.base)
+		}
+		off := int(j.base.Size(seq))
+		end := off + len(tcp.Payload)
+		if end > len(j.stream) {
+			return fmt.Sprintf("data at offsets %d-%d of the send stream (from SndUna %d), and the host has handed over only %d bytes", off, end, j.base, len(j.stream))
+		}
+		i := firstDiff(j.stream[off:end], tcp.Payload)
+		if i < 0 {
+			return ""
+		}
+		mismatch := fmt.Sprintf("byte %d of the segment (sequence %d) is 0x%02x; the host's send data there is 0x%02x", i, seq.Add(uint32(i)), tcp.Payload[i], j.stream[off+i])
+		at := bytes.Index(j.stream, tcp.Payload[i:min(len(tcp.Payload), i+32)])
+		if len(tcp.Payload)-i < 16 || at < 0 {
+			return mismatch + ", and no run of the host's data holds the segment's bytes from there"
+		}
+		r := rules.SendCallsInPostingOrder
+		if j.callOf(at) == j.callOf(off+i) {
+			r = rules.SendListOrderFIFO
+		}
+		j.report(r, f, fmt.Sprintf("%s: the segment's bytes from there are the host's bytes at offset %d (sequence %d), out of the order the host handed them over", mismatch, at, j.base.Add(uint32(at))))
 		return ""
+	})
+}
+
+// callOf returns the index of the send call that handed over the stream byte at off (-1 for
+// the initiate chain).
+func (j *FrameJudge) callOf(off int) int {
+	for i := len(j.calls) - 1; i >= 0; i-- {
+		if off >= j.calls[i] {
+			return i
+		}
 	}
-	seq := ndis.SeqNum(tcp.Seq)
-	if seq.LessThan(j.base) {
-		return fmt.Sprintf("data at %d, before SndUna %d at offload: data the peer had acknowledged before the offload", seq, j.base)
-	}
-	off := int(j.base.Size(seq))
-	end := off + len(tcp.Payload)
-	if end > len(j.stream) {
-		return fmt.Sprintf("data at offsets %d-%d of the send stream (from SndUna %d), and the host has handed over only %d bytes", off, end, j.base, len(j.stream))
-	}
-	if i := firstDiff(j.stream[off:end], tcp.Payload); i >= 0 {
-		return fmt.Sprintf("byte %d of the segment (sequence %d) is 0x%02x; the host's send data there is 0x%02x", i, seq.Add(uint32(i)), tcp.Payload[i], j.stream[off+i])
-	}
-	return ""
+	return -1
 }
