@@ -226,7 +226,9 @@ func (h *roleHost) NdisTcpOffloadReceiveHandler(handle ndis.Handle, nbl *ndis.Ne
 func (h *roleHost) NdisTcpOffloadEventHandler(handle ndis.Handle, ev ndis.TCPOffloadEventType, info uint32) {
 	h.calls <- hostCall{what: fmt.Sprintf("event %#x %s %d", uint64(handle), ev, info)}
 }
-func (h *roleHost) TransmitFrame(frame []byte) { h.calls <- hostCall{what: fmt.Sprintf("frame %q", frame)} }
+func (h *roleHost) TransmitFrame(frame []byte) {
+	h.calls <- hostCall{what: fmt.Sprintf("frame %q", frame)}
+}
 
 // next returns the next callback.
 func (h *roleHost) next(t *testing.T) hostCall {
