@@ -692,3 +692,78 @@ func TestAnOversizeFrameIsRefused(t *testing.T) {
 		t.Errorf("a call after the fault: %v, want ErrFault", err)
 	}
 }
+
+// After every Advance the server names its earliest pending timer, even one it named before:
+// the client may have ignored that wakeup for an earlier one it had armed, whose Advance this is.
+func TestEveryAdvanceIsFollowedByTheNextWakeup(t *testing.T) {
+	sock := filepath.Join(socketDir(t), "t.sock")
+	lis, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := remote.NewServer(func() (target.Target, error) { return newAllRoles(), nil }, remote.Bounds{})
+	go srv.Serve(lis)
+	t.Cleanup(func() { srv.Stop(time.Second) })
+	conn, err := grpc.NewClient("unix://"+sock, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	rpc := pb.NewOffloadTargetClient(conn)
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	open, err := rpc.Open(ctx, &pb.OpenRequest{ProtocolRevision: remote.ProtocolRevision})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := open.SessionId
+	events, err := rpc.Events(ctx, &pb.EventsRequest{SessionId: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// until reads events up to call's CallReturned and describes them.
+	until := func(call uint64) []string {
+		t.Helper()
+		var out []string
+		for {
+			ev, err := events.Recv()
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch k := ev.Kind.(type) {
+			case *pb.Event_CallReturned:
+				if k.CallReturned.CallId == call {
+					return out
+				}
+			case *pb.Event_ClockWakeup:
+				out = append(out, fmt.Sprintf("wakeup %v", time.Duration(k.ClockWakeup.AtNs)))
+			case *pb.Event_FrameTransmitted:
+				out = append(out, fmt.Sprintf("frame %s", k.FrameTransmitted.Frame))
+			}
+		}
+	}
+	check := func(call uint64, err error, want ...string) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := until(call); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("call %d: events %v, want %v", call, got, want)
+		}
+	}
+	_, err = rpc.UseClock(ctx, &pb.UseClockRequest{SessionId: id, CallId: 1})
+	check(1, err, "wakeup 1s")
+	_, err = rpc.AttachLink(ctx, &pb.AttachLinkRequest{SessionId: id, CallId: 2})
+	check(2, err, "frame hello")
+	// A call at 1.5s runs the 1 s tick first; the client, holding its 1 s wakeup, ignores the
+	// 2 s one.
+	now := int64(1500 * time.Millisecond)
+	_, err = rpc.ReceiveFrame(ctx, &pb.ReceiveFrameRequest{SessionId: id, CallId: 3, Frame: []byte("x"), NowNs: &now})
+	check(3, err, "frame tick@1s", "wakeup 2s", "frame echo:x")
+	// Its 1 s wakeup fires: the Advance runs nothing, and names the 2 s timer again.
+	_, err = rpc.Advance(ctx, &pb.AdvanceRequest{SessionId: id, CallId: 4, ToNs: int64(time.Second)})
+	check(4, err, "wakeup 2s")
+	_, err = rpc.Advance(ctx, &pb.AdvanceRequest{SessionId: id, CallId: 5, ToNs: int64(2 * time.Second)})
+	check(5, err, "frame tick@2s", "wakeup 3s")
+	rpc.Close(ctx, &pb.CloseRequest{SessionId: id})
+}
