@@ -25,6 +25,9 @@ type Bounds struct {
 	MaxNetBuffers    int // NET_BUFFERs in one message; default 16384
 	MaxNetBufferData int // bytes in one NET_BUFFER; default 1 MiB
 	MaxDataBytes     int // NET_BUFFER bytes in one message; default 2 MiB
+	// MaxFrameBytes bounds one Ethernet frame (FrameTransmitted, ReceiveFrame); default 65553,
+	// the largest IP packet (65535 bytes) behind an 802.1Q-tagged Ethernet header.
+	MaxFrameBytes int
 	// MaxEvents and MaxEventBytes bound what one session's event stream may carry in all
 	// (events, and their encoded bytes): a target that floods completions has its stream
 	// closed with a protocol fault. Defaults 16384 and 64 MiB.
@@ -35,7 +38,7 @@ type Bounds struct {
 // DefaultBounds are the bounds used where none are given.
 var DefaultBounds = Bounds{
 	MaxMessageBytes: 4 << 20, MaxBlocks: 4096, MaxDepth: ndis.MaxDepth, MaxLists: 4096,
-	MaxNetBuffers: 16384, MaxNetBufferData: 1 << 20, MaxDataBytes: 2 << 20,
+	MaxNetBuffers: 16384, MaxNetBufferData: 1 << 20, MaxDataBytes: 2 << 20, MaxFrameBytes: 14 + 4 + 65535,
 	MaxEvents: 16384, MaxEventBytes: 64 << 20,
 }
 
@@ -47,7 +50,7 @@ func (b Bounds) orDefault() Bounds {
 	}{
 		{&b.MaxMessageBytes, d.MaxMessageBytes}, {&b.MaxBlocks, d.MaxBlocks}, {&b.MaxDepth, d.MaxDepth},
 		{&b.MaxLists, d.MaxLists}, {&b.MaxNetBuffers, d.MaxNetBuffers}, {&b.MaxNetBufferData, d.MaxNetBufferData},
-		{&b.MaxDataBytes, d.MaxDataBytes}, {&b.MaxEvents, d.MaxEvents},
+		{&b.MaxDataBytes, d.MaxDataBytes}, {&b.MaxFrameBytes, d.MaxFrameBytes}, {&b.MaxEvents, d.MaxEvents},
 	} {
 		if *f.v <= 0 {
 			*f.v = f.def
@@ -131,7 +134,8 @@ func (s *scanner) repeatedBound(fd protoreflect.FieldDescriptor) (int, string) {
 	switch fd.FullName() {
 	case "ndischimney.v1.Tree.blocks":
 		return s.bounds.MaxBlocks, "blocks in one tree"
-	case "ndischimney.v1.Tree.lists", "ndischimney.v1.SendCompletion.lists":
+	case "ndischimney.v1.Tree.lists", "ndischimney.v1.SendCompletion.lists", "ndischimney.v1.DataPathRequest.lists",
+		"ndischimney.v1.DataPathCompletion.lists", "ndischimney.v1.NonOffloadReceive.lists":
 		return s.bounds.MaxLists, "NET_BUFFER_LISTs"
 	case "ndischimney.v1.Nbl.net_buffers":
 		return s.bounds.MaxNetBuffers, "NET_BUFFERs in one message"
@@ -140,6 +144,8 @@ func (s *scanner) repeatedBound(fd protoreflect.FieldDescriptor) (int, string) {
 		return 2, "elements of a reserved member"
 	case "ndischimney.v1.VlanIds.ids":
 		return 4096, "VLAN IDs (12 bits)"
+	case "ndischimney.v1.OpenResponse.roles":
+		return maxRoles, "roles"
 	}
 	return -1, ""
 }
@@ -194,6 +200,11 @@ func (s *scanner) message(data []byte, md protoreflect.MessageDescriptor, path s
 				return fmt.Errorf("%s: more than %d bytes of NET_BUFFER data in one message", where, s.bounds.MaxDataBytes)
 			}
 		}
+		if frameField[fd.FullName()] && typ == protowire.BytesType {
+			if d, _ := protowire.ConsumeBytes(value); len(d) > s.bounds.MaxFrameBytes {
+				return fmt.Errorf("%s: a frame of %d bytes, more than the bound of %d", where, len(d), s.bounds.MaxFrameBytes)
+			}
+		}
 		if fd.Kind() == protoreflect.MessageKind && typ == protowire.BytesType {
 			sub, _ := protowire.ConsumeBytes(value)
 			child := &instance{} // an element of a repeated field is a message of its own
@@ -208,6 +219,14 @@ func (s *scanner) message(data []byte, md protoreflect.MessageDescriptor, path s
 		}
 	}
 	return nil
+}
+
+// maxRoles bounds the role names of one OpenResponse: far more than there are roles.
+const maxRoles = 64
+
+// frameField names the fields that carry one Ethernet frame (MaxFrameBytes).
+var frameField = map[protoreflect.FullName]bool{
+	"ndischimney.v1.FrameTransmitted.frame": true, "ndischimney.v1.ReceiveFrameRequest.frame": true,
 }
 
 // packedCount returns how many elements a packed repeated scalar holds.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"sync"
 	"time"
 
@@ -71,6 +72,15 @@ type Client struct {
 	closing     bool
 	cancel      context.CancelFunc
 	eventDone   chan struct{}
+
+	// The roles (revision 2).
+	roles    target.RoleSet   // what the server declared
+	hwAddr   net.HardwareAddr // the port's MAC address (role wired)
+	link     target.Link      // from AttachLink: where FrameTransmitted events go
+	clock    target.Clock     // the suite's clock (UseClock); time is sent from it
+	clockOn  bool             // the session's clock has been started (UseClock sent)
+	wakeup   *wakeupTimer     // the suite-clock timer armed for the earliest ClockWakeup
+	notAfter time.Duration    // the latest time sent, so that time sent never goes back
 }
 
 // pendingCall is a handler call the client has sent and not yet returned from.
@@ -81,7 +91,13 @@ type pendingCall struct {
 	replied  chan struct{} // closed when the call returns to the suite
 }
 
-var _ target.Target = (*Client)(nil)
+var (
+	_ target.Target       = (*Client)(nil)
+	_ target.DataPath     = (*Client)(nil)
+	_ target.Wired        = (*Client)(nil)
+	_ target.Clocked      = (*Client)(nil)
+	_ target.RoleDeclarer = (*Client)(nil)
+)
 
 // NewClient returns a client that opens a session on conn when opened. conn is not owned: it
 // stays open after Close.
@@ -94,8 +110,13 @@ var ErrFault = errors.New("remote target faulted")
 
 // ProtocolRevision is the revision of ndischimney.v1 this package implements, on both sides:
 // 1 = v1.1, in which the server puts a CallReturned on Events when a handler returns and the
-// client judges from that order whether a completion was made during the call.
-const ProtocolRevision = 1
+// client judges from that order whether a completion was made during the call; 2 = v1.2, in
+// which the target declares roles (data path, network port, clock) and the protocol carries
+// them. The client works with a server of revision 1, whose target declares no roles.
+const ProtocolRevision = 2
+
+// minServerRevision is the oldest server revision the client works with.
+const minServerRevision = 1
 
 func (c *Client) reportFault(err error) {
 	c.mu.Lock()
@@ -136,10 +157,15 @@ func (c *Client) Open(host target.Host) (target.Info, error) {
 	if err != nil {
 		return target.Info{}, fmt.Errorf("remote target: Open: malformed response: %w", err)
 	}
-	if r := resp.GetProtocolRevision(); r < ProtocolRevision {
+	if r := resp.GetProtocolRevision(); r < minServerRevision {
 		c.closeSession(resp.SessionId)
 		return target.Info{}, fmt.Errorf("remote target: Open: the target serves ndischimney.v1 revision %d; the suite needs revision %d or later, "+
-			"in which the server puts a CallReturned on Events when a handler returns (docs/protocol.md, Versioning)", r, ProtocolRevision)
+			"in which the server puts a CallReturned on Events when a handler returns (docs/protocol.md, Versioning)", r, minServerRevision)
+	}
+	roles, hw, err := rolesFromPB(resp)
+	if err != nil {
+		c.closeSession(resp.SessionId)
+		return target.Info{}, fmt.Errorf("remote target: Open: malformed response: %w", err)
 	}
 	sctx, scancel := context.WithCancel(context.Background())
 	stream, err := c.rpc.Events(sctx, &pb.EventsRequest{SessionId: resp.SessionId})
@@ -153,8 +179,17 @@ func (c *Client) Open(host target.Host) (target.Info, error) {
 	c.trees, c.treeIDs = map[uint64]*blockTable{}, map[*ndis.MiniportOffloadBlockList]uint64{}
 	c.lists, c.calls, c.inFlight = newListTable(true), map[uint64]*pendingCall{}, map[uint64]*pendingCall{}
 	c.eventDone = make(chan struct{})
+	c.roles, c.hwAddr = roles, hw
+	clock := c.clock
 	c.mu.Unlock()
 	go c.receive(stream, c.eventDone)
+	if clock != nil && roles.Has(target.RoleClocked) {
+		// UseClock was called before Open: the session's clock starts now.
+		if err := c.startClock(); err != nil {
+			c.Close()
+			return target.Info{}, err
+		}
+	}
 	return info, nil
 }
 
@@ -175,6 +210,7 @@ func (c *Client) Close() error {
 	}
 	c.closing = true
 	c.mu.Unlock()
+	c.stopWakeup()
 	resp, err := c.closeSession(id)
 	select {
 	case <-done:
@@ -227,6 +263,18 @@ func (c *Client) receive(stream grpc.ServerStreamingClient[pb.Event], done chan 
 			c.sendCompletion(k.SendCompletion)
 		case *pb.Event_CallReturned:
 			c.callReturned(k.CallReturned.GetCallId())
+		case *pb.Event_DataPathCompletion:
+			c.dataPathCompletion(k.DataPathCompletion)
+		case *pb.Event_ReceiveIndication:
+			c.receiveIndication(k.ReceiveIndication)
+		case *pb.Event_ConnectionEvent:
+			c.connectionEvent(k.ConnectionEvent)
+		case *pb.Event_NonOffloadReceive:
+			c.nonOffloadReceive(k.NonOffloadReceive)
+		case *pb.Event_FrameTransmitted:
+			c.frameTransmitted(k.FrameTransmitted)
+		case *pb.Event_ClockWakeup:
+			c.clockWakeup(k.ClockWakeup)
 		default:
 			c.reportFault(fmt.Errorf("malformed event: unknown kind %T", k))
 		}
@@ -342,19 +390,7 @@ func (c *Client) sendCompletion(m *pb.SendCompletion) {
 	}
 	c.mu.Lock()
 	returnedFirst := c.returnedCallsLocked()
-	var first, prev *ndis.NetBufferList
-	for _, lm := range m.Lists {
-		l := applyList(c.lists, lm)
-		if prev == nil {
-			first = l
-		} else {
-			prev.Next = l
-		}
-		prev = l
-	}
-	if prev != nil {
-		prev.Next = nil
-	}
+	first := applyChain(c.lists, m.Lists, false)
 	c.mu.Unlock()
 	c.awaitReturns(returnedFirst)
 	c.host.NdisTcpOffloadSendComplete(first)
@@ -428,18 +464,30 @@ func (c *Client) call(o pb.Operation, tree *ndis.MiniportOffloadBlockList) error
 	}()
 
 	ctx, cancel := context.WithTimeout(context.Background(), c.opts.CallTimeout)
-	resp, err := c.rpc.Call(ctx, &pb.CallRequest{SessionId: session, Operation: o, Tree: m, CallId: pc.id})
+	resp, err := c.rpc.Call(ctx, &pb.CallRequest{SessionId: session, Operation: o, Tree: m, CallId: pc.id, NowNs: c.now()})
 	cancel()
 	if err != nil {
 		return fmt.Errorf("remote target: %s: %w", name, err)
 	}
-	// The reply and the CallReturned travel on different streams; the handler has returned,
-	// for the suite, once the CallReturned has been read, and with it every event the server
-	// sent before it (completions made during the call are delivered by then).
+	if err := c.awaitReturned(name, pc, events); err != nil {
+		return err
+	}
+	if resp.GetError() != "" {
+		return fmt.Errorf("remote target: %s: %s", name, resp.GetError())
+	}
+	return nil
+}
+
+// awaitReturned waits for the CallReturned of a call the server has answered. The reply and
+// the CallReturned travel on different streams; the handler has returned, for the suite, once
+// the CallReturned has been read, and with it every event the server sent before it
+// (completions made during the call are delivered by then).
+func (c *Client) awaitReturned(name string, pc *pendingCall, events chan struct{}) error {
 	wait := time.NewTimer(c.opts.CallTimeout)
 	defer wait.Stop()
 	select {
 	case <-pc.returned:
+		return nil
 	case <-events:
 		return fmt.Errorf("remote target: %s: the event stream ended before the call's CallReturned", name)
 	case <-wait.C:
@@ -447,10 +495,6 @@ func (c *Client) call(o pb.Operation, tree *ndis.MiniportOffloadBlockList) error
 		c.reportFault(err)
 		return fmt.Errorf("remote target: %s: %w", name, err)
 	}
-	if resp.GetError() != "" {
-		return fmt.Errorf("remote target: %s: %s", name, resp.GetError())
-	}
-	return nil
 }
 
 // MiniportInitiateOffload sends the tree to the target's MiniportInitiateOffload.

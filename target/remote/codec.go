@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"slices"
 
+	"google.golang.org/protobuf/proto"
+
 	"github.com/ndis-chimney/conformance/target/ndis"
 	"github.com/ndis-chimney/conformance/target/remote/pb"
 )
@@ -115,8 +117,8 @@ func encodeTree(bt *blockTable, lt *listTable, treeID uint64, root *ndis.Minipor
 	addChain := func(first *ndis.NetBufferList) uint64 {
 		for l := first; l != nil && !seen[l] && len(lists) <= bounds.MaxLists; l = l.Next {
 			seen[l] = true
-			m := &pb.Nbl{Id: lt.idOf(l), Status: uint32(l.Status), NextId: lt.idOf(l.Next)}
-			m.NetBuffers = data.add(l, bounds)
+			m := listMessage(lt, l, &data, bounds)
+			m.NextId = lt.idOf(l.Next)
 			lists = append(lists, m)
 		}
 		return lt.idOf(first)
@@ -340,11 +342,71 @@ func checkLists(ls []*pb.Nbl, bounds Bounds, inTree bool) error {
 	return nil
 }
 
+// listMessage renders one list, except its Next, naming it through lt and copying its data
+// within the bounds of one message (the first bound exceeded is kept in data.err).
+func listMessage(lt *listTable, l *ndis.NetBufferList, data *dataCount, bounds Bounds) *pb.Nbl {
+	return &pb.Nbl{
+		Id: lt.idOf(l), Status: uint32(l.Status), NetBuffers: data.add(l, bounds),
+		BytesTransferred: proto.Uint32(l.BytesTransferred), ReceiveNoPush: proto.Bool(l.ReceiveNoPush),
+	}
+}
+
+// encodeChain renders the lists of a Next-linked chain in order (next_id left 0: the order is
+// the chain), keeping to the bounds of one message.
+func encodeChain(lt *listTable, chain *ndis.NetBufferList, bounds Bounds) ([]*pb.Nbl, error) {
+	lists := chain.Chain() // stops at a cycle
+	if len(lists) > bounds.MaxLists {
+		return nil, fmt.Errorf("a chain of %d NET_BUFFER_LISTs, more than the bound of %d", len(lists), bounds.MaxLists)
+	}
+	var data dataCount
+	out := make([]*pb.Nbl, 0, len(lists))
+	for _, l := range lists {
+		out = append(out, listMessage(lt, l, &data, bounds))
+	}
+	return out, data.err
+}
+
+// applyChain writes checked list messages onto the lists they name and links them through
+// Next in the order given; it returns the first (nil for none). inPlace as in applyList.
+func applyChain(lt *listTable, ms []*pb.Nbl, inPlace bool) *ndis.NetBufferList {
+	var first, prev *ndis.NetBufferList
+	for _, m := range ms {
+		l := applyListData(lt, m, inPlace)
+		if prev == nil {
+			first = l
+		} else {
+			prev.Next = l
+		}
+		prev = l
+	}
+	if prev != nil {
+		prev.Next = nil
+	}
+	return first
+}
+
 // applyList writes a list message onto the list it names (made new for an unknown id),
 // except its Next.
-func applyList(lt *listTable, m *pb.Nbl) *ndis.NetBufferList {
+func applyList(lt *listTable, m *pb.Nbl) *ndis.NetBufferList { return applyListData(lt, m, false) }
+
+// applyListData is applyList; with inPlace, data that fits the list's NET_BUFFERs exactly (as
+// many, each as long) is copied into their own bytes, the way a target fills the buffers of a
+// posted receive request in place, so that a host holding the slices sees the bytes.
+func applyListData(lt *listTable, m *pb.Nbl, inPlace bool) *ndis.NetBufferList {
 	l := lt.lookup(m.Id)
 	l.Status = ndis.Status(m.Status)
+	if m.BytesTransferred != nil {
+		l.BytesTransferred = *m.BytesTransferred
+	}
+	if m.ReceiveNoPush != nil {
+		l.ReceiveNoPush = *m.ReceiveNoPush
+	}
+	if inPlace && fitsExactly(l, m.NetBuffers) {
+		for i, nb := range l.NetBuffers() {
+			copy(nb.Data, m.NetBuffers[i])
+		}
+		return l
+	}
 	same := true
 	nb := l.FirstNetBuffer
 	for _, d := range m.NetBuffers {
@@ -368,6 +430,20 @@ func applyList(lt *listTable, m *pb.Nbl) *ndis.NetBufferList {
 		l.FirstNetBuffer = first
 	}
 	return l
+}
+
+// fitsExactly reports whether data has one slice per NET_BUFFER of l, each as long as it.
+func fitsExactly(l *ndis.NetBufferList, data [][]byte) bool {
+	nbs := l.NetBuffers()
+	if len(nbs) != len(data) {
+		return false
+	}
+	for i, nb := range nbs {
+		if len(nb.Data) != len(data[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // applyTree writes a checked tree message onto the blocks and lists the tables name, making

@@ -99,6 +99,10 @@ func (s *Server) Open(ctx context.Context, req *pb.OpenRequest) (*pb.OpenRespons
 		id: s.lastID, target: t, bounds: s.bounds, revision: req.GetProtocolRevision(),
 		trees: map[uint64]*blockTable{}, treeIDs: map[*ndis.MiniportOffloadBlockList]uint64{},
 		lists: newListTable(false), inCall: map[*ndis.MiniportOffloadBlockList]int{}, returned: map[*ndis.MiniportOffloadBlockList]chan struct{}{}, during: map[*ndis.MiniportOffloadBlockList]int{}, signal: make(chan struct{}, 1),
+		indications: map[uint64]chan indicationAnswer{}, ended: make(chan struct{}),
+	}
+	if ss.revision >= rolesRevision {
+		ss.roles = target.RolesOf(t) // an older client hears of no role, and calls none
 	}
 	s.sessions[ss.id] = ss
 	s.mu.Unlock()
@@ -109,7 +113,15 @@ func (s *Server) Open(ctx context.Context, req *pb.OpenRequest) (*pb.OpenRespons
 		s.mu.Unlock()
 		return nil, status.Errorf(codes.FailedPrecondition, "opening the target: %v", err)
 	}
-	return &pb.OpenResponse{SessionId: ss.id, Info: infoToPB(info), ProtocolRevision: ProtocolRevision}, nil
+	resp := &pb.OpenResponse{SessionId: ss.id, Info: infoToPB(info), ProtocolRevision: ProtocolRevision, Roles: roleNamesOf(ss.roles)}
+	if ss.roles.Has(target.RoleWired) {
+		var hw []byte
+		if err := protect(func() error { hw = t.(target.Wired).HardwareAddress(); return nil }); err != nil {
+			return nil, status.Errorf(codes.FailedPrecondition, "the target's HardwareAddress: %v", err)
+		}
+		resp.HardwareAddress = hw
+	}
+	return resp, nil
 }
 
 // Events sends the session's events until it is closed and drained.
@@ -197,6 +209,9 @@ func (s *Server) Call(ctx context.Context, req *pb.CallRequest) (*pb.CallRespons
 	}
 	root := applyTree(bt, ss.lists, req.Tree)
 	ss.treeIDs[root] = req.Tree.TreeId
+	ss.mu.Unlock()
+	ss.catchUp(req.NowNs) // before the handler, as a clocked target in process reads the time it is called at
+	ss.mu.Lock()
 	if ss.inCall[root]++; ss.inCall[root] == 1 {
 		ss.returned[root] = make(chan struct{})
 	}
@@ -268,7 +283,8 @@ type session struct {
 	id       uint64
 	target   target.Target
 	bounds   Bounds
-	revision uint32 // the client's protocol revision
+	revision uint32         // the client's protocol revision
+	roles    target.RoleSet // declared to the client (none to a client of revision 0 or 1)
 
 	mu        sync.Mutex
 	trees     map[uint64]*blockTable                    // by tree_id
@@ -284,12 +300,18 @@ type session struct {
 	fault     error
 	closeOnce sync.Once
 	closeErr  error
+
+	clock          *sessionClock // from UseClock
+	indications    map[uint64]chan indicationAnswer
+	lastIndication uint64
+	ended          chan struct{} // closed when the session closes: indications get no answer
 }
 
 var _ target.Host = (*session)(nil)
 
 func (ss *session) close() error {
 	ss.closeOnce.Do(func() {
+		close(ss.ended) // first: a target whose Close waits for an indication must not wait forever
 		ss.closeErr = ss.target.Close()
 		ss.mu.Lock()
 		ss.closed = true
@@ -391,20 +413,10 @@ func (ss *session) NdisTcpOffloadSendComplete(chain *ndis.NetBufferList) {
 	ss.mu.Lock()
 	defer ss.wake()
 	defer ss.mu.Unlock()
-	lists := chain.Chain()
-	if len(lists) > ss.bounds.MaxLists {
-		ss.fault = errors.Join(ss.fault, fmt.Errorf("send completion of %d lists, more than the bound of %d", len(lists), ss.bounds.MaxLists))
+	lists, err := encodeChain(ss.lists, chain, ss.bounds)
+	if err != nil {
+		ss.fault = errors.Join(ss.fault, fmt.Errorf("send completion: %w", err))
 		return
 	}
-	m := &pb.SendCompletion{}
-	var data dataCount
-	for _, l := range lists {
-		nbl := &pb.Nbl{Id: ss.lists.idOf(l), Status: uint32(l.Status), NetBuffers: data.add(l, ss.bounds)}
-		m.Lists = append(m.Lists, nbl)
-	}
-	if data.err != nil {
-		ss.fault = errors.Join(ss.fault, fmt.Errorf("send completion: %w", data.err))
-		return
-	}
-	ss.push(&pb.Event{Kind: &pb.Event_SendCompletion{SendCompletion: m}})
+	ss.push(&pb.Event{Kind: &pb.Event_SendCompletion{SendCompletion: &pb.SendCompletion{Lists: lists}}})
 }
