@@ -266,8 +266,10 @@ func (b *bed) connect(localPort uint16, iss ndis.SeqNum, opts options, rcvWnd ui
 	return k, cached, d
 }
 
-// adopt offloads the connection to a new engine on the loop and starts it.
-func (b *bed) adopt(cfg Config) {
+// adopt offloads the connection to a new engine on the loop; setup, when not nil, runs
+// before the engine starts (the host's first requests). Segments the peer sent while no
+// engine had the connection are then handed to it.
+func (b *bed) adopt(cfg Config, setup func(c *Conn)) {
 	b.loop.PostWait(func() {
 		cfg.Route = func() (Route, bool) { return b.route, true }
 		cfg.Host, cfg.Link = b.host, b
@@ -275,7 +277,15 @@ func (b *bed) adopt(cfg Config) {
 			cfg.Clock = LoopClock(RealClock(), b.loop)
 		}
 		b.conn = Adopt(cfg)
+		if setup != nil {
+			setup(b.conn)
+		}
 		b.conn.Start()
+		held := b.held
+		b.held = nil
+		for _, s := range held {
+			b.conn.HandleSegment(s)
+		}
 	})
 }
 
@@ -295,6 +305,26 @@ func (b *bed) listen() *gonet.TCPListener {
 	}
 	b.t.Cleanup(func() { l.Close() })
 	return l
+}
+
+// wait waits until cond holds of the host; on a timeout it reports the engine's state.
+func (b *bed) wait(what string, cond func(h *testHost) bool) {
+	b.t.Helper()
+	if b.host.waitFor(cond) {
+		return
+	}
+	var d ndis.TCPOffloadStateDelegated
+	var desc string
+	b.loop.PostWait(func() {
+		if b.conn != nil {
+			b.conn.Export(&d)
+			desc = fmt.Sprintf("state %s SndUna %#x SndNxt %#x SndMax %#x end %#x SndWnd %d CWnd %d RcvNxt %#x RcvWnd %d posted %d buffered %d",
+				d.State, d.SndUna, d.SndNxt, d.SndMax, b.conn.snd.end, d.SndWnd, d.CWnd, d.RcvNxt, d.RcvWnd, len(b.conn.dlv.posted), len(b.conn.dlv.buffered))
+		}
+	})
+	b.host.mu.Lock()
+	defer b.host.mu.Unlock()
+	b.t.Fatalf("timed out waiting for %s: %s; host received %d bytes, %d sends completed, events %v", what, desc, len(b.host.received), len(b.host.sendDone), b.host.events)
 }
 
 // testHost is the host stack's side: it records every completion and indication, takes
@@ -383,22 +413,21 @@ func (h *testHost) NdisTcpOffloadEventHandler(_ ndis.Handle, event ndis.TCPOfflo
 	h.changed()
 }
 
-// wait waits until cond holds of the host.
-func (h *testHost) wait(t *testing.T, what string, cond func(h *testHost) bool) {
-	t.Helper()
-	deadline := time.After(30 * time.Second)
+// waitFor waits until cond holds of the host, and reports whether it did.
+func (h *testHost) waitFor(cond func(h *testHost) bool) bool {
+	deadline := time.After(20 * time.Second)
 	for {
 		h.mu.Lock()
 		ok := cond(h)
 		h.mu.Unlock()
 		if ok {
-			return
+			return true
 		}
 		select {
 		case <-h.notify:
 		case <-time.After(5 * time.Millisecond):
 		case <-deadline:
-			t.Fatalf("timed out waiting for %s", what)
+			return false
 		}
 	}
 }
