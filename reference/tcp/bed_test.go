@@ -55,7 +55,7 @@ type bed struct {
 	// On the loop only:
 	conn      *Conn
 	handshake chan *Segment
-	held      []*Segment // the peer's segments while no engine has the connection
+	held      [][]byte // the peer's TCP segments (header first) while no engine has the connection
 	toHost    int        // frames that went to the host stack (a closed connection's)
 
 	mu  sync.Mutex
@@ -140,7 +140,7 @@ func (b *bed) fromPeer(frame []byte) {
 	case b.conn == nil && b.handshake != nil:
 		b.handshake <- seg
 	case b.conn == nil:
-		b.held = append(b.held, seg)
+		b.held = append(b.held, tcpBytes(frame))
 	case b.conn.Closed():
 		b.toHost++
 	default:
@@ -281,12 +281,25 @@ func (b *bed) adopt(cfg Config, setup func(c *Conn)) {
 			setup(b.conn)
 		}
 		b.conn.Start()
-		held := b.held
+		// As a host does, the segments received meanwhile are forwarded.
+		var lists []*ndis.NetBufferList
+		for _, seg := range b.held {
+			lists = append(lists, &ndis.NetBufferList{FirstNetBuffer: &ndis.NetBuffer{Data: seg}})
+		}
 		b.held = nil
-		for _, s := range held {
-			b.conn.HandleSegment(s)
+		if len(lists) > 0 {
+			b.conn.Forward(ndis.LinkNetBufferLists(lists...))
 		}
 	})
+}
+
+// tcpBytes returns the TCP segment of a frame, header first.
+func tcpBytes(frame []byte) []byte {
+	p := gopacket.NewPacket(frame, layers.LayerTypeEthernet, gopacket.Default)
+	if ip := p.NetworkLayer(); ip != nil {
+		return append([]byte(nil), ip.LayerPayload()...)
+	}
+	return nil
 }
 
 // do runs f on the loop with the engine and waits for it.
