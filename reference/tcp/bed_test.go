@@ -56,7 +56,7 @@ type bed struct {
 	conn      *Conn
 	handshake chan *Segment
 	held      [][]byte // the peer's TCP segments (header first) while no engine has the connection
-	toHost    int        // frames that went to the host stack (a closed connection's)
+	toHost    int      // frames that went to the host stack (a closed connection's)
 
 	mu  sync.Mutex
 	bad []error
