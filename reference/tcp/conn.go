@@ -263,12 +263,17 @@ func (c *Conn) ticks(d time.Duration) uint32 {
 // timestamps keeps RFC 7323 timestamps: the peer's latest TSval to echo, and the offload
 // target's own timestamp clock, which goes on from the host's
 // (concepts/calculating-the-timestamp-delta.md: NicDelta = TsTime - NicTime).
+//
+// A connection with no link never transmits or receives: its timestamp clock stands still, so
+// that it hands TsTime and TsRecentAge back as they came (and a query answers the same twice).
 type timestamps struct {
 	c        *Conn
 	enabled  bool
 	delta    uint32        // TsTime - NicTime at adoption
 	recent   uint32        // TS.Recent
 	recentAt time.Duration // when TS.Recent was received, on the clock
+	still    bool          // no link: the clock stands at adoption
+	adopted  ndis.TCPOffloadStateDelegated
 }
 
 func (t *timestamps) adopt(c *Conn, d ndis.TCPOffloadStateDelegated) {
@@ -278,12 +283,21 @@ func (t *timestamps) adopt(c *Conn, d ndis.TCPOffloadStateDelegated) {
 	t.delta = d.TsTime - c.ticks(now)
 	t.recent = d.TsRecent
 	t.recentAt = now - time.Duration(d.TsRecentAge)*time.Second/time.Duration(c.cfg.TicksPerSecond)
+	t.still, t.adopted = c.cfg.Link == nil, d
 }
 
 // now is the timestamp value the connection sends now (TsTime).
-func (t *timestamps) now() uint32 { return t.c.ticks(t.c.cfg.Clock.Now()) + t.delta }
+func (t *timestamps) now() uint32 {
+	if t.still {
+		return t.adopted.TsTime
+	}
+	return t.c.ticks(t.c.cfg.Clock.Now()) + t.delta
+}
 
 // recentAge is the time in ticks since TS.Recent was received (TsRecentAge).
 func (t *timestamps) recentAge() uint32 {
+	if t.still {
+		return t.adopted.TsRecentAge
+	}
 	return t.c.ticks(max(t.c.cfg.Clock.Now()-t.recentAt, 0))
 }
