@@ -1,7 +1,10 @@
 package reference
 
 import (
+	"net/netip"
 	"slices"
+
+	"github.com/ndis-chimney/conformance/reference/tcp"
 
 	"github.com/ndis-chimney/conformance/target/ndis"
 )
@@ -10,6 +13,7 @@ import (
 // (concepts/traversing-a-state-tree.md) and writes a status into every block.
 func (t *Target) initiate(tree *ndis.MiniportOffloadBlockList) {
 	t.stopped = false
+	t.adopted = t.adopted[:0]
 	t.offloadLevel(tree, 0, true)
 }
 
@@ -211,18 +215,35 @@ func (t *Target) allocateConnection(b *ndis.MiniportOffloadBlockList, parent ndi
 	}
 	// Outstanding send data: the host hands over its chain with the connection; the target
 	// owns it from now on (concepts/handling-outstanding-send-data-during-and-after-an-offload-operation.md).
+	var sendData []*ndis.NetBufferList
 	if b.NetBufferListChain != nil {
-		c.sendData = b.NetBufferListChain.Chain()
+		sendData = b.NetBufferListChain.Chain()
 	}
 	// Buffered receive data is copied before the initiate completes, since the host frees it
 	// on success (concepts/handling-buffered-receive-data-during-and-after-an-offload-operation.md).
+	var buffered []byte
 	for _, l := range c.delegated.BufferedData.Chain() {
 		for nb := l.FirstNetBuffer; nb != nil; nb = nb.Next {
-			c.receiveData = append(c.receiveData, nb.Data...)
+			buffered = append(buffered, nb.Data...)
 		}
 	}
 	c.delegated.SendDataHead, c.delegated.SendDataTail, c.delegated.BufferedData = nil, nil, nil
-	return r.addConnection(c), ndis.StatusSuccess
+	ctx := r.addConnection(c)
+	p := r.path(parent)
+	c.key = tcp.Key{
+		Local:  netip.AddrPortFrom(p.konst.SourceAddress, c.konst.LocalPort),
+		Remote: netip.AddrPortFrom(p.konst.DestinationAddress, c.konst.RemotePort),
+	}
+	link, clock := t.wire()
+	c.engine = tcp.Adopt(tcp.Config{
+		Handle: c.handle, Const: c.konst, Cached: c.cached, Delegated: c.delegated,
+		SendData: sendData, BufferedData: buffered,
+		Route: func() (tcp.Route, bool) { return t.route(ctx) },
+		Host:  t.host, Link: link, Clock: clock,
+	})
+	t.byKey[c.key] = ctx
+	t.adopted = append(t.adopted, c.engine)
+	return ctx, ndis.StatusSuccess
 }
 
 func nonZero(ids []uint16) []uint16 {

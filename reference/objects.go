@@ -3,6 +3,7 @@ package reference
 import (
 	"net/netip"
 
+	"github.com/ndis-chimney/conformance/reference/tcp"
 	"github.com/ndis-chimney/conformance/target/ndis"
 )
 
@@ -37,12 +38,12 @@ type connection struct {
 	cached    ndis.TCPOffloadStateCached
 	delegated ndis.TCPOffloadStateDelegated
 	path      ndis.Context
-	// sendData is the outstanding send data the host handed over, in its original order.
-	// With no wire yet, it stays here until the connection is terminated.
-	sendData []*ndis.NetBufferList
-	// receiveData is buffered receive data copied at initiate.
-	receiveData []byte
-	invalid     bool
+	// engine carries the connection on: it keeps the delegated variables traffic changes,
+	// the outstanding send data and the receive data not yet delivered. delegated keeps the
+	// others (the timers' variables the engine does not run yet), as handed over or updated.
+	engine  *tcp.Conn
+	key     tcp.Key // the connection's two ends, by which frames find it
+	invalid bool
 }
 
 // registry holds the offloaded objects. Each sits in a slot of one table, and the context the

@@ -44,12 +44,13 @@ func (t *Target) queryBlock(b *ndis.MiniportOffloadBlockList) ndis.Status {
 		copyStateIf(want.Cached, b.TCPCached, c.cached)
 		if want.Delegated && b.TCPDelegated != nil {
 			d := c.delegated
+			c.engine.Export(&d)
 			// Flags is reserved for system use: the host's, left as it placed it.
 			d.Flags = b.TCPDelegated.Flags
 			// The reference has no send-backlog estimate, so it writes "not supported"; it
 			// reports the receive data it buffers.
 			d.SendBacklogSize = ndis.BacklogNotSupported
-			d.ReceiveBacklogSize = uint32(len(c.receiveData))
+			d.ReceiveBacklogSize = uint32(c.engine.BufferedBytes())
 			copyState(b.TCPDelegated, d)
 		}
 	default:

@@ -2,21 +2,35 @@
 // TCP chimney offload-target contract that passes every spec of the suite. It plugs into the
 // suite exactly as a third-party target does, through target.Target.
 //
-// Every handler queues its tree and returns at once; one worker goroutine takes the trees in
-// arrival order, performs the operation and completes it through the Host, exactly once.
-// Until the wire exists the reference sends nothing: it holds outstanding send data until the
-// connection is terminated and hands it back then.
+// Every handler queues its request and returns at once; one goroutine (a tcp.Loop) takes the
+// requests in arrival order, together with the frames arriving from the wire and the timers'
+// expiries, performs each and completes it through the Host. Offloaded connections are carried
+// on by the TCP engine of package reference/tcp. A target whose port is attached to no link
+// transmits nothing: it holds outstanding send data until the connection is terminated and
+// hands it back then.
+//
+// Concurrency: everything that touches the offloaded objects runs on the loop, one request at
+// a time, so the objects need no lock; mu guards only what the handlers read to post to the
+// loop. The Host is called from the loop with no lock held, and a host that calls a handler
+// from inside a callback has its request queued behind the current one.
 package reference
 
 import (
 	"errors"
+	"net"
 	"sync"
 
+	"github.com/ndis-chimney/conformance/reference/tcp"
 	"github.com/ndis-chimney/conformance/target"
 	"github.com/ndis-chimney/conformance/target/ndis"
 )
 
-var _ target.Target = (*Target)(nil)
+var (
+	_ target.Target   = (*Target)(nil)
+	_ target.DataPath = (*Target)(nil)
+	_ target.Wired    = (*Target)(nil)
+	_ target.Clocked  = (*Target)(nil)
+)
 
 // Config sets the reference's declared limits and the readings it takes where the documents
 // disagree (the suite sets them from ginkgo.yml, so the reference follows the same reading
@@ -42,26 +56,31 @@ type Config struct {
 	// through NdisTcpOffloadSendComplete at terminate (with NDIS_STATUS_UPLOAD_IN_PROGRESS, since
 	// the reference never sends it) instead of being chained back in NetBufferListChain.
 	SendCompleteInitiateData bool
+	// HardwareAddress is the port's MAC address; DefaultHardwareAddress when zero.
+	HardwareAddress [6]byte
 }
+
+// DefaultHardwareAddress is the port's MAC address unless Config sets one: locally
+// administered, "REF" in its middle.
+var DefaultHardwareAddress = [6]byte{0x02, 0x52, 0x45, 0x46, 0x00, 0x01}
 
 // Target is the reference offload target.
 type Target struct {
 	cfg Config
 
-	mu      sync.Mutex
-	host    target.Host
-	queue   chan request
-	done    chan struct{}
-	objects *registry
-	// stopped is set during an initiate once a failure has ended its traversal; only the
-	// worker goroutine touches it.
-	stopped bool
-}
+	mu    sync.Mutex
+	host  target.Host
+	loop  *tcp.Loop // nil unless open
+	link  target.Link
+	clock target.Clock // the suite's, or nil for real time
 
-// request is one queued handler call.
-type request struct {
-	op   operation
-	tree *ndis.MiniportOffloadBlockList
+	// Touched only on the loop:
+	objects *registry
+	byKey   map[tcp.Key]ndis.Context // offloaded connections by their two ends
+	// stopped is set during an initiate once a failure has ended its traversal.
+	stopped bool
+	// adopted are the connections the current initiate offloaded, started once it completes.
+	adopted []*tcp.Conn
 }
 
 type operation int
@@ -80,21 +99,20 @@ func New(cfg Config) *Target { return &Target{cfg: cfg} }
 // ErrNotOpen is returned by a handler called before Open or after Close.
 var ErrNotOpen = errors.New("reference target is not open")
 
-// Open starts the worker and declares the reference's capabilities.
+// Open starts the loop and declares the reference's capabilities.
 func (t *Target) Open(host target.Host) (target.Info, error) {
 	if host == nil {
 		return target.Info{}, errors.New("reference target: Open needs a host")
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.queue != nil {
+	if t.loop != nil {
 		return target.Info{}, errors.New("reference target: already open")
 	}
 	t.host = host
-	t.queue = make(chan request, 1024)
-	t.done = make(chan struct{})
 	t.objects = newRegistry()
-	go t.work(t.queue, t.done)
+	t.byKey = map[tcp.Key]ndis.Context{}
+	t.loop = tcp.NewLoop()
 	return target.Info{
 		Name:    "reference",
 		Vendor:  "ndis-chimney conformance project",
@@ -112,28 +130,31 @@ func (t *Target) Open(host target.Host) (target.Info, error) {
 	}, nil
 }
 
-// Close stops the worker after the queued requests are completed.
+// Close stops the loop after the queued requests are completed.
 func (t *Target) Close() error {
 	t.mu.Lock()
-	q, done := t.queue, t.done
-	t.queue = nil
+	l := t.loop
+	t.loop = nil
 	t.mu.Unlock()
-	if q == nil {
-		return nil
+	if l != nil {
+		l.Close()
 	}
-	close(q)
-	<-done
+	return nil
+}
+
+// post queues f on the loop, or reports that the target is not open.
+func (t *Target) post(f func()) error {
+	t.mu.Lock()
+	l := t.loop
+	t.mu.Unlock()
+	if l == nil || !l.Post(f) {
+		return ErrNotOpen
+	}
 	return nil
 }
 
 func (t *Target) enqueue(op operation, tree *ndis.MiniportOffloadBlockList) error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.queue == nil {
-		return ErrNotOpen
-	}
-	t.queue <- request{op: op, tree: tree}
-	return nil
+	return t.post(func() { t.perform(op, tree) })
 }
 
 // MiniportInitiateOffload queues the tree and returns; the worker offloads and completes it.
@@ -161,26 +182,69 @@ func (t *Target) MiniportTerminateOffload(tree *ndis.MiniportOffloadBlockList) e
 	return t.enqueue(opTerminate, tree)
 }
 
-// work performs queued requests in arrival order, each completed exactly once.
-func (t *Target) work(queue <-chan request, done chan<- struct{}) {
-	defer close(done)
-	for r := range queue {
-		switch r.op {
-		case opInitiate:
-			t.initiate(r.tree)
-			t.host.NdisMInitiateOffloadComplete(r.tree)
-		case opQuery:
-			t.query(r.tree)
-			t.host.NdisMQueryOffloadStateComplete(r.tree)
-		case opUpdate:
-			t.update(r.tree)
-			t.host.NdisMUpdateOffloadComplete(r.tree)
-		case opInvalidate:
-			t.invalidate(r.tree)
-			t.host.NdisMInvalidateOffloadComplete(r.tree)
-		case opTerminate:
-			t.terminate(r.tree)
-			t.host.NdisMTerminateOffloadComplete(r.tree)
+// perform performs one state operation and completes it, exactly once.
+func (t *Target) perform(op operation, tree *ndis.MiniportOffloadBlockList) {
+	switch op {
+	case opInitiate:
+		t.initiate(tree)
+		started := append([]*tcp.Conn(nil), t.adopted...)
+		t.host.NdisMInitiateOffloadComplete(tree)
+		// The connections go on the wire once the host knows them offloaded.
+		for _, c := range started {
+			c.Start()
 		}
+	case opQuery:
+		t.query(tree)
+		t.host.NdisMQueryOffloadStateComplete(tree)
+	case opUpdate:
+		t.update(tree)
+		t.host.NdisMUpdateOffloadComplete(tree)
+	case opInvalidate:
+		t.invalidate(tree)
+		t.host.NdisMInvalidateOffloadComplete(tree)
+	case opTerminate:
+		t.terminate(tree)
+		t.host.NdisMTerminateOffloadComplete(tree)
 	}
+}
+
+// wire returns the link and the clock a connection offloaded now gets: the link attached (nil
+// for none), and the suite's clock, or real time, with its timers run on the loop.
+func (t *Target) wire() (target.Link, target.Clock) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	clock := t.clock
+	if clock == nil {
+		clock = tcp.RealClock()
+	}
+	return t.link, tcp.LoopClock(clock, t.loop)
+}
+
+// HardwareAddress returns the port's MAC address.
+func (t *Target) HardwareAddress() net.HardwareAddr {
+	mac := t.hardwareAddress()
+	return net.HardwareAddr(mac[:])
+}
+
+func (t *Target) hardwareAddress() [6]byte {
+	if t.cfg.HardwareAddress == ([6]byte{}) {
+		return DefaultHardwareAddress
+	}
+	return t.cfg.HardwareAddress
+}
+
+// AttachLink connects the port to the wire. Connections offloaded before have none and never
+// transmit.
+func (t *Target) AttachLink(link target.Link) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.link = link
+	return nil
+}
+
+// UseClock makes the connections offloaded from now on run their timers on clock.
+func (t *Target) UseClock(clock target.Clock) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.clock = clock
 }

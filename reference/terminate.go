@@ -19,6 +19,9 @@ func (t *Target) terminate(tree *ndis.MiniportOffloadBlockList) {
 	// Objects are freed after the whole tree is handled, so that a connection and its path
 	// terminated together are both still found while the tree is walked.
 	for _, ctx := range terminated {
+		if c := t.objects.connection(ctx); c != nil && t.byKey[c.key] == ctx {
+			delete(t.byKey, c.key)
+		}
 		t.objects.free(ctx)
 	}
 }
@@ -60,21 +63,22 @@ func (t *Target) handBack(b *ndis.MiniportOffloadBlockList, c *connection) {
 	d := c.delegated
 	d.SendDataHead, d.SendDataTail, d.BufferedData = nil, nil, nil
 	b.NetBufferListChain = nil
-	if n := len(c.sendData); n > 0 && t.cfg.SendCompleteInitiateData {
-		for _, l := range c.sendData {
+	// The engine stops, completes the receive requests still posted and writes the
+	// variables it keeps as the wire shows them.
+	up := c.engine.Terminate(&d)
+	if n := len(up.SendData); n > 0 && t.cfg.SendCompleteInitiateData {
+		for _, l := range up.SendData {
 			l.Status = ndis.StatusUploadInProgress
 		}
-		t.host.NdisTcpOffloadSendComplete(ndis.LinkNetBufferLists(c.sendData...))
-		c.sendData = nil
+		t.host.NdisTcpOffloadSendComplete(ndis.LinkNetBufferLists(up.SendData...))
+		up.SendData = nil
 	}
-	if n := len(c.sendData); n > 0 {
-		b.NetBufferListChain = ndis.LinkNetBufferLists(c.sendData...)
-		d.SendDataHead, d.SendDataTail = c.sendData[0], c.sendData[n-1]
-		c.sendData = nil
+	if n := len(up.SendData); n > 0 {
+		b.NetBufferListChain = ndis.LinkNetBufferLists(up.SendData...)
+		d.SendDataHead, d.SendDataTail = up.SendData[0], up.SendData[n-1]
 	}
-	if len(c.receiveData) > 0 {
-		d.BufferedData = &ndis.NetBufferList{FirstNetBuffer: &ndis.NetBuffer{Data: c.receiveData}}
-		c.receiveData = nil
+	if len(up.Received) > 0 {
+		d.BufferedData = &ndis.NetBufferList{FirstNetBuffer: &ndis.NetBuffer{Data: up.Received}}
 	}
 	if b.TCPDelegated != nil {
 		d.Flags = b.TCPDelegated.Flags // reserved for system use: the host's, left as it placed it

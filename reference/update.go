@@ -49,6 +49,7 @@ func (t *Target) updateBlock(b, parent *ndis.MiniportOffloadBlockList) ndis.Stat
 		}
 		if b.TCPCached != nil {
 			t.applyTCPCached(c, *b.TCPCached)
+			c.engine.SetCached(c.cached)
 		}
 	default:
 		return ndis.StatusFailure

@@ -30,6 +30,7 @@ func TestNamesAreTheNDISSpellings(t *testing.T) {
 		{StatusOffloadPathMTU.String(), "NDIS_STATUS_OFFLOAD_PATH_MTU"},
 		{StatusUploadInProgress.String(), "NDIS_STATUS_UPLOAD_IN_PROGRESS"},
 		{StatusRequestAborted.String(), "NDIS_STATUS_REQUEST_ABORTED"},
+		{StatusInvalidState.String(), "NDIS_STATUS_INVALID_STATE"},
 		{Status(0x12345678).String(), "NDIS_STATUS(0x12345678)"},
 		{DisconnectGracefulClose.String(), "TCP_DISCONNECT_GRACEFUL_CLOSE"},
 		{DisconnectAbortiveClose.String(), "TCP_DISCONNECT_ABORTIVE_CLOSE"},

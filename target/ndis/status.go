@@ -15,6 +15,7 @@ const (
 	StatusResources                          Status = 0xC000009A
 	StatusNotSupported                       Status = 0xC00000BB
 	StatusInvalidParameter                   Status = 0xC000000D
+	StatusInvalidState                       Status = 0xC0000184 // = STATUS_INVALID_DEVICE_STATE
 	StatusRequestAborted                     Status = 0xC001000C
 	StatusUploadInProgress                   Status = 0xC0231001
 	StatusRequestUpload                      Status = 0xC0231002
@@ -56,6 +57,7 @@ var statusNames = map[Status]string{
 	StatusResources:                          "NDIS_STATUS_RESOURCES",
 	StatusNotSupported:                       "NDIS_STATUS_NOT_SUPPORTED",
 	StatusInvalidParameter:                   "NDIS_STATUS_INVALID_PARAMETER",
+	StatusInvalidState:                       "NDIS_STATUS_INVALID_STATE",
 	StatusRequestAborted:                     "NDIS_STATUS_REQUEST_ABORTED",
 	StatusUploadInProgress:                   "NDIS_STATUS_UPLOAD_IN_PROGRESS",
 	StatusRequestUpload:                      "NDIS_STATUS_REQUEST_UPLOAD",
