@@ -53,6 +53,7 @@ type wireConn struct {
 	s       *harness.Session
 	rig     *wire.Rig
 	judge   *wire.FrameJudge
+	dp      *wire.DataPathJudge
 	capture string
 	tree    *ndis.MiniportOffloadBlockList // the initiate tree
 	tcp     *ndis.MiniportOffloadBlockList // its TCP block
@@ -109,8 +110,10 @@ func openWire(shape wireShape) *wireConn {
 	}
 	w.rig, w.capture = rig, path
 	w.judge = wire.NewFrameJudge(s, rig.HostMAC)
+	w.dp = wire.NewDataPathJudge(s)
 	rig.Observe(w.judge.Frame)
 	s.Host.OnDataPath(w.dataPath)
+	s.Host.BracketDataPath(w.dp.Entering, w.dp.Leaving)
 	s.AtEnd(w.endViolations)
 	DeferCleanup(w.close)
 	return w
@@ -179,7 +182,7 @@ func (w *wireConn) isClosed() bool {
 // endViolations is the wire's part of the end-of-session judging: what the frame judge found
 // since the last checkpoint, and a byte ledger that was breached.
 func (w *wireConn) endViolations() []harness.Violation {
-	vs := w.judge.Violations()
+	vs := append(w.judge.Violations(), w.dp.Violations()...)
 	for _, l := range []*wire.ByteLedger{w.rig.ToPeer, w.rig.ToHost} {
 		if b := l.Breach(); b != "" {
 			if v, ok := w.ledgerViolation(l, b); ok {
@@ -210,7 +213,7 @@ func (w *wireConn) ledgerViolation(l *wire.ByteLedger, breach string) (harness.V
 // checkpoint fails the spec with what the frame judge has found so far.
 func (w *wireConn) checkpoint() {
 	GinkgoHelper()
-	if vs := w.judge.Violations(); len(vs) > 0 {
+	if vs := append(w.judge.Violations(), w.dp.Violations()...); len(vs) > 0 {
 		w.s.Fail(vs...)
 	}
 }
@@ -292,16 +295,13 @@ func (w *wireConn) send(sizes ...int) []*ndis.NetBufferList {
 	return lists
 }
 
-// handlerReturned fails the spec when a data-path handler did not return
-// NDIS_STATUS_PENDING, the only status the handler pages allow.
+// handlerReturned judges what a data-path handler returned; an adapter error fails the spec.
 func (w *wireConn) handlerReturned(handler string, st ndis.Status, err error) {
 	GinkgoHelper()
 	if err != nil {
 		Fail(fmt.Sprintf("[harness] %s: %v", handler, err))
 	}
-	if st != ndis.StatusPending {
-		Fail(fmt.Sprintf("%s returned %s; the handler returns NDIS_STATUS_PENDING and completes later", handler, st))
-	}
+	w.dp.Returned(handler, st)
 }
 
 // keepPosted keeps receive requests of size bytes posted (n at a time), in push mode or
@@ -347,6 +347,7 @@ func (w *wireConn) postLists(lists []*ndis.NetBufferList) (ndis.Status, error) {
 	if w.isClosed() {
 		return ndis.StatusPending, nil
 	}
+	w.dp.Posting(lists)
 	return w.rig.DataPath.MiniportTcpOffloadReceive(w.context(), ndis.LinkNetBufferLists(lists...))
 }
 
@@ -354,6 +355,7 @@ func (w *wireConn) postLists(lists []*ndis.NetBufferList) (ndis.Status, error) {
 // ledger, frames indicated on the ordinary path go to the host stack, completed receive
 // requests are replaced when the spec keeps requests posted.
 func (w *wireConn) dataPath(c harness.DataPathCall) {
+	w.dp.Call(c)
 	switch c.Kind {
 	case harness.ReceiveCompleted:
 		repost := 0
@@ -374,10 +376,29 @@ func (w *wireConn) dataPath(c harness.DataPathCall) {
 			n := min(int(c.Consumed), len(c.Data[0]))
 			w.rig.ToHost.Delivered("NdisTcpOffloadReceiveHandler", c.Data[0][:n])
 		}
+		if c.Answer == ndis.StatusSuccess && len(c.Lists) == 1 {
+			go w.returnIndicated(c.Lists[0]) // the application has consumed it
+		}
 	case harness.NonOffloadReceived:
 		for _, frame := range c.Data {
 			w.rig.DeliverToHost(frame)
 		}
+	}
+}
+
+// returnIndicated hands a list the host accepted back through MiniportTcpOffloadReceiveReturn,
+// from the host's own goroutine.
+func (w *wireConn) returnIndicated(l *ndis.NetBufferList) {
+	w.callMu.Lock()
+	defer w.callMu.Unlock()
+	if w.isClosed() {
+		return
+	}
+	w.dp.ReturningIndicated([]*ndis.NetBufferList{l})
+	l.Next = nil
+	st, err := w.rig.DataPath.MiniportTcpOffloadReceiveReturn(l)
+	if err == nil {
+		w.dp.Returned("MiniportTcpOffloadReceiveReturn", st)
 	}
 }
 
@@ -422,6 +443,31 @@ func (w *wireConn) waitSome(ctx context.Context, l *wire.ByteLedger, n int) {
 	}
 }
 
+// waitQuiet waits until the target has acknowledged everything the peer sent and the peer's
+// application has nothing more in flight: the moment a spec changes how the host answers.
+func (w *wireConn) waitQuiet(ctx context.Context) {
+	GinkgoHelper()
+	stall := time.NewTimer(run.cfg.Wire.StallTimeout())
+	defer stall.Stop()
+	for {
+		ch := w.rig.Wire.Changed()
+		if w.judge.AllAcked() && w.rig.ToHost.Written() > 0 && w.peerSentAll() {
+			return
+		}
+		select {
+		case <-ch:
+		case <-stall.C:
+			w.checkpoint()
+			Fail(fmt.Sprintf("the target did not acknowledge what the peer sent within %s of no traffic (%s)", run.cfg.Wire.StallTimeout(), w.rig.ToHost.Shortfall()))
+		case <-ctx.Done():
+			Fail("the spec ended waiting for the target to acknowledge what the peer sent")
+		}
+	}
+}
+
+// peerSentAll reports whether the peer has put on the wire every byte its application wrote.
+func (w *wireConn) peerSentAll() bool { return w.judge.PeerSent() >= w.rig.ToHost.Written() }
+
 // terminate uploads the connection (its neighbor and path with it), takes it back from the
 // returned delegated state and carries on from the host stack: buffered receive data goes
 // to the ledger, returned send data is sent again from the returned SndNxt.
@@ -430,11 +476,13 @@ func (w *wireConn) terminate(ctx context.Context) *ndis.TCPOffloadStateDelegated
 	w.mu.Lock()
 	w.uploaded = true
 	w.mu.Unlock()
+	w.dp.Uploading()
 	term := fixtures.ReferenceTree(w.tree, fixtures.DelegatedOnly)
 	termTCP := term.DependentBlockList.DependentBlockList
 	w.s.Host.OnCompletion(func(op harness.Op, tree *ndis.MiniportOffloadBlockList) {
 		if op == harness.Terminate && tree == term {
 			w.judge.Terminated(termTCP.TCPDelegated)
+			w.dp.Terminated(w.sentLists(), w.sendCompleted(), termTCP.NetBufferListChain)
 		}
 	})
 	w.s.MustDo(ctx, harness.Terminate, term)
@@ -469,6 +517,26 @@ func (w *wireConn) terminate(ctx context.Context) *ndis.TCPOffloadStateDelegated
 	}
 	w.checkpoint()
 	return &d
+}
+
+// sentLists returns every list the host handed to MiniportTcpOffloadSend.
+func (w *wireConn) sentLists() []*ndis.NetBufferList {
+	var out []*ndis.NetBufferList
+	for _, e := range w.s.Ledger.Of(w.tcp) {
+		out = append(out, e.List)
+	}
+	return out
+}
+
+// sendCompleted returns the lists NdisTcpOffloadSendComplete has returned so far.
+func (w *wireConn) sendCompleted() map[*ndis.NetBufferList]bool {
+	out := map[*ndis.NetBufferList]bool{}
+	for _, c := range w.s.Host.SendCompletions() {
+		for _, l := range c.Lists {
+			out[l] = true
+		}
+	}
+	return out
 }
 
 // hostReads has the host stack read n bytes of the connection after an upload, into the

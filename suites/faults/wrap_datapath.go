@@ -15,6 +15,10 @@ type DataHooks struct {
 	Transmit func(frame []byte, forward func([]byte))
 	// Send runs in place of the inner MiniportTcpOffloadSend.
 	Send func(ctx ndis.Context, chain *ndis.NetBufferList, call func(ndis.Context, *ndis.NetBufferList) (ndis.Status, error)) (ndis.Status, error)
+	// Receive runs in place of the inner MiniportTcpOffloadReceive.
+	Receive func(ctx ndis.Context, chain *ndis.NetBufferList, call func(ndis.Context, *ndis.NetBufferList) (ndis.Status, error)) (ndis.Status, error)
+	// Returns, when set, replaces the status a data-path handler of the inner target returned.
+	Returns func(handler string, st ndis.Status) ndis.Status
 	// ReceiveComplete, DisconnectComplete and ForwardComplete run in place of forwarding.
 	ReceiveComplete    func(chain *ndis.NetBufferList, forward func(*ndis.NetBufferList))
 	DisconnectComplete func(nbl *ndis.NetBufferList, forward func(*ndis.NetBufferList))
@@ -45,15 +49,28 @@ func (w *Wrapped) MiniportTcpOffloadSend(ctx ndis.Context, chain *ndis.NetBuffer
 		return 0, errNoRole
 	}
 	if w.Data.Send != nil {
-		return w.Data.Send(ctx, chain, dp.MiniportTcpOffloadSend)
+		return w.returns("MiniportTcpOffloadSend")(w.Data.Send(ctx, chain, dp.MiniportTcpOffloadSend))
 	}
-	return dp.MiniportTcpOffloadSend(ctx, chain)
+	return w.returns("MiniportTcpOffloadSend")(dp.MiniportTcpOffloadSend(ctx, chain))
+}
+
+// returns passes a handler's status through the Returns hook.
+func (w *Wrapped) returns(handler string) func(ndis.Status, error) (ndis.Status, error) {
+	return func(st ndis.Status, err error) (ndis.Status, error) {
+		if w.Data.Returns != nil && err == nil {
+			st = w.Data.Returns(handler, st)
+		}
+		return st, err
+	}
 }
 
 // MiniportTcpOffloadReceive forwards to the inner target.
 func (w *Wrapped) MiniportTcpOffloadReceive(ctx ndis.Context, chain *ndis.NetBufferList) (ndis.Status, error) {
 	if dp, ok := w.Inner.(target.DataPath); ok {
-		return dp.MiniportTcpOffloadReceive(ctx, chain)
+		if w.Data.Receive != nil {
+			return w.returns("MiniportTcpOffloadReceive")(w.Data.Receive(ctx, chain, dp.MiniportTcpOffloadReceive))
+		}
+		return w.returns("MiniportTcpOffloadReceive")(dp.MiniportTcpOffloadReceive(ctx, chain))
 	}
 	return 0, errNoRole
 }
@@ -61,7 +78,7 @@ func (w *Wrapped) MiniportTcpOffloadReceive(ctx ndis.Context, chain *ndis.NetBuf
 // MiniportTcpOffloadReceiveReturn forwards to the inner target.
 func (w *Wrapped) MiniportTcpOffloadReceiveReturn(chain *ndis.NetBufferList) (ndis.Status, error) {
 	if dp, ok := w.Inner.(target.DataPath); ok {
-		return dp.MiniportTcpOffloadReceiveReturn(chain)
+		return w.returns("MiniportTcpOffloadReceiveReturn")(dp.MiniportTcpOffloadReceiveReturn(chain))
 	}
 	return 0, errNoRole
 }
@@ -69,7 +86,7 @@ func (w *Wrapped) MiniportTcpOffloadReceiveReturn(chain *ndis.NetBufferList) (nd
 // MiniportTcpOffloadDisconnect forwards to the inner target.
 func (w *Wrapped) MiniportTcpOffloadDisconnect(ctx ndis.Context, nbl *ndis.NetBufferList, flags ndis.DisconnectFlags) (ndis.Status, error) {
 	if dp, ok := w.Inner.(target.DataPath); ok {
-		return dp.MiniportTcpOffloadDisconnect(ctx, nbl, flags)
+		return w.returns("MiniportTcpOffloadDisconnect")(dp.MiniportTcpOffloadDisconnect(ctx, nbl, flags))
 	}
 	return 0, errNoRole
 }

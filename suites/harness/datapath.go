@@ -67,6 +67,29 @@ func (h *Host) AnswerIndications(a IndicationAnswer) {
 	h.mu.Unlock()
 }
 
+// BracketDataPath makes enter and leave run at the start and the end of every later
+// data-path callback, on the target's goroutine: the wire harness sees two at once.
+func (h *Host) BracketDataPath(enter, leave func(DataPathKind)) {
+	h.mu.Lock()
+	h.dataEnter, h.dataLeave = enter, leave
+	h.mu.Unlock()
+}
+
+// bracket runs the enter hook and returns the leave hook, for a deferred call.
+func (h *Host) bracket(k DataPathKind) func() {
+	h.mu.Lock()
+	enter, leave := h.dataEnter, h.dataLeave
+	h.mu.Unlock()
+	if enter != nil {
+		enter(k)
+	}
+	return func() {
+		if leave != nil {
+			leave(k)
+		}
+	}
+}
+
 // OnDataPath makes f run for every later data-path callback, after it is recorded, on the
 // target's goroutine: the wire harness feeds its byte ledgers from it. f must not call Ginkgo.
 func (h *Host) OnDataPath(f func(DataPathCall)) {
@@ -142,22 +165,26 @@ func listData(l *ndis.NetBufferList, fill bool) []byte {
 
 // NdisTcpOffloadReceiveComplete records completed receive requests and the bytes written.
 func (h *Host) NdisTcpOffloadReceiveComplete(chain *ndis.NetBufferList) {
+	defer h.bracket(ReceiveCompleted)()
 	h.recordDataPath(listsCall(ReceiveCompleted, chain, true))
 }
 
 // NdisTcpOffloadDisconnectComplete records a completed disconnect request.
 func (h *Host) NdisTcpOffloadDisconnectComplete(nbl *ndis.NetBufferList) {
+	defer h.bracket(DisconnectCompleted)()
 	h.recordDataPath(listsCall(DisconnectCompleted, nbl, false))
 }
 
 // NdisTcpOffloadForwardComplete records completed forward requests.
 func (h *Host) NdisTcpOffloadForwardComplete(chain *ndis.NetBufferList) {
+	defer h.bracket(ForwardCompleted)()
 	h.recordDataPath(listsCall(ForwardCompleted, chain, false))
 }
 
 // NdisTcpOffloadReceiveHandler records a receive indication and answers it as set by
 // AnswerIndications.
 func (h *Host) NdisTcpOffloadReceiveHandler(handle ndis.Handle, nbl *ndis.NetBufferList, status ndis.Status) (ndis.Status, uint32) {
+	defer h.bracket(ReceiveIndicated)()
 	c := listsCall(ReceiveIndicated, nbl, false)
 	c.Handle, c.IndicateStatus = handle, status
 	h.mu.Lock()
@@ -177,10 +204,12 @@ func (h *Host) NdisTcpOffloadReceiveHandler(handle ndis.Handle, nbl *ndis.NetBuf
 
 // NdisTcpOffloadEventHandler records a connection event.
 func (h *Host) NdisTcpOffloadEventHandler(handle ndis.Handle, event ndis.TCPOffloadEventType, info uint32) {
+	defer h.bracket(ConnectionEvent)()
 	h.recordDataPath(DataPathCall{Kind: ConnectionEvent, Handle: handle, Event: event, Info: info})
 }
 
 // NdisMIndicateReceiveNetBufferLists records frames handed to the ordinary receive path.
 func (h *Host) NdisMIndicateReceiveNetBufferLists(chain *ndis.NetBufferList) {
+	defer h.bracket(NonOffloadReceived)()
 	h.recordDataPath(listsCall(NonOffloadReceived, chain, false))
 }

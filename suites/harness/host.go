@@ -58,9 +58,10 @@ type Host struct {
 	// returns to the target: the host acting from its completion handler (OnCompletion).
 	inside func(Op, *ndis.MiniportOffloadBlockList)
 	// dataPath, answer and dataHook are the data path's record (datapath.go).
-	dataPath []DataPathCall
-	answer   IndicationAnswer
-	dataHook func(DataPathCall)
+	dataPath             []DataPathCall
+	answer               IndicationAnswer
+	dataHook             func(DataPathCall)
+	dataEnter, dataLeave func(DataPathKind)
 }
 
 // OnCompletion makes f run inside every later completion call, on the target's goroutine,

@@ -27,7 +27,7 @@ type LedgerEntry struct {
 	// list by the bytes acknowledged (NdisAdvanceNetBufferDataStart), so the list's own
 	// DataLength shrinks.
 	Length int
-	Owner       Owner
+	Owner  Owner
 	// Settled is set once the initiate that carried it has completed, whatever its Status:
 	// from then on Owner is final.
 	Settled bool

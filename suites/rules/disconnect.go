@@ -25,10 +25,10 @@ var (
 		Level:         Must,
 		Text:          "MiniportTcpOffloadDisconnect returns NDIS_STATUS_PENDING, and the target completes the request later through NdisTcpOffloadDisconnectComplete, never from inside the call.",
 		Sources:       []string{dpPgDisconnect, dpPgNdisDisconnect},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpDisconnect},
 		Layers:        []string{LayerTCP},
-		Note:          "'Always returns NDIS_STATUS_PENDING ... completes asynchronously', read as for the state operations (INIT-002).",
+		Note:          "'Always returns NDIS_STATUS_PENDING ... completes asynchronously', read as for the state operations (INIT-002). Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// DisconnectCompletesOwnNBL: one completion with the request's own NBL.

@@ -28,10 +28,10 @@ var (
 		Level:         Must,
 		Text:          "MiniportTcpOffloadReceive returns NDIS_STATUS_PENDING, the only value allowed, and the target returns the requests of that call later through NdisTcpOffloadReceiveComplete, never from inside the call.",
 		Sources:       []string{dpPgReceiveHandler, dpPgNdisReceive},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpReceive},
 		Layers:        []string{LayerTCP},
-		Note:          "'Always completes posted receive requests asynchronously', read as for the state operations (INIT-002). The reverse nesting, a post from inside the target's completion call, is allowed (RECV-029).",
+		Note:          "'Always completes posted receive requests asynchronously', read as for the state operations (INIT-002). The reverse nesting, a post from inside the target's completion call, is allowed (RECV-029). Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// ReceiveRequestsAllCompleted: every posted request comes back.
@@ -40,10 +40,10 @@ var (
 		Level:         Must,
 		Text:          "The target completes every receive request posted to it, zero-byte requests included, through NdisTcpOffloadReceiveComplete; none stays with it.",
 		Sources:       []string{dpPgReceiveIndicate, dpPgReceiveHandler, dpPgPosting},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpReceive},
 		Layers:        []string{LayerTCP},
-		Note:          "Checked by a receive ledger like the send ledger: by the terminate completion at the latest (TERM-018) every request has come back once.",
+		Note:          "Checked by a receive ledger like the send ledger: by the terminate completion at the latest (TERM-018) every request has come back once. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// ReceiveUsesPostedRequests: posted requests carry the data.
@@ -88,10 +88,10 @@ var (
 		Level:         Should,
 		Text:          "The target uses and completes posted receive requests in the order they were posted.",
 		Sources:       []string{dpPgReceiveComplete},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpReceive},
 		Layers:        []string{LayerTCP},
-		Note:          "Across calls and within one completion list: no request comes back before one posted earlier on the same connection.",
+		Note:          "Across calls and within one completion list: no request comes back before one posted earlier on the same connection. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// ReceiveMayBatchCompletions: batching and splitting completions.
@@ -199,10 +199,10 @@ var (
 		Level:         Must,
 		Text:          "For a nonpush-mode request the target starts no push timer, ignores the PSH bits of received segments, and completes the request only when it is filled.",
 		Sources:       []string{dpPgReceiveHandler, dpPgPosting, dpPgDelivery},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpReceive},
 		Layers:        []string{LayerTCP},
-		Note:          "Descriptive, read as a duty. 'Only when filled' is read for successful delivery: completions with a failure status at upload, abort or disconnect (RECV-021) are outside it.",
+		Note:          "Descriptive, read as a duty. 'Only when filled' is read for successful delivery: completions with a failure status at upload, abort or disconnect (RECV-021) are outside it. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// PushTimerRestartOnData: data restarts a running timer.
@@ -264,10 +264,10 @@ var (
 		Level:         Must,
 		Text:          "Before completing a receive request, the target writes NDIS_STATUS_SUCCESS, NDIS_STATUS_REQUEST_ABORTED, NDIS_STATUS_UPLOAD_IN_PROGRESS or NDIS_STATUS_INVALID_STATE into the Status of its NBL.",
 		Sources:       []string{dpPgReceiveComplete, dpPgNumericValues},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpReceive},
 		Layers:        []string{LayerTCP},
-		Note:          "Descriptive ('writes one of the following'), read as a duty and a closed list. Values: 0, 0xC001000C, 0xC0231001, 0xC0000184.",
+		Note:          "Descriptive ('writes one of the following'), read as a duty and a closed list. Values: 0, 0xC001000C, 0xC0231001, 0xC0000184. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// ReceiveCompleteSuccessMeaning: SUCCESS.
@@ -327,10 +327,10 @@ var (
 		Level:         Must,
 		Text:          "Before completing a receive request, the target records in the NBL's TcpOffloadBytesTransferred information the number of data bytes it returns in it.",
 		Sources:       []string{dpPgReceiveComplete},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpReceive},
 		Layers:        []string{LayerTCP},
-		Note:          "Descriptive ('specifies the number of data bytes returned'), read as a duty. ndis.NetBufferList.BytesTransferred carries it; the bytes themselves are at the start of the buffer.",
+		Note:          "Descriptive ('specifies the number of data bytes returned'), read as a duty. ndis.NetBufferList.BytesTransferred carries it; the bytes themselves are at the start of the buffer. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// ReceiveCompleteAdvanceDataStart: NdisAdvanceNetBufferDataStart.
@@ -352,10 +352,10 @@ var (
 		Level:         Must,
 		Text:          "The target never has two of its NdisTcpOffloadReceiveComplete and NdisTcpOffloadReceiveHandler calls in progress at once on the same connection.",
 		Sources:       []string{dpPgReceiveComplete, dpPgDelivery},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpReceive},
 		Layers:        []string{LayerTCP},
-		Note:          "Every flowchart asks 'completion or indication in progress?' before either call. Checked by holding the harness's callbacks open while data arrives: no second call on that connection begins until the first returns.",
+		Note:          "Every flowchart asks 'completion or indication in progress?' before either call. Checked by holding the harness's callbacks open while data arrives: no second call on that connection begins until the first returns. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// ReceiveCompleteNotReentered: no nested completion.
@@ -379,10 +379,10 @@ var (
 		Level:         Must,
 		Text:          "The target delivers received data with the whole delivery algorithm of the three flowcharts (in-sequence segment, posted receive requests, push-timer expiry) and, once it starts the algorithm for an event, carries it through to an exit.",
 		Sources:       []string{dpPgDelivery, dpPgDelivering, dpPgIndicationSize},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpReceive},
 		Layers:        []string{LayerTCP},
-		Note:          "The umbrella of RECV-013 to RECV-018 and RECV-031 to RECV-042, which hold its steps; a spec names the step it checks. 'Carries it through': no received data is left neither placed, indicated nor buffered for later delivery.",
+		Note:          "The umbrella of RECV-013 to RECV-018 and RECV-031 to RECV-042, which hold its steps; a spec names the step it checks. 'Carries it through': no received data is left neither placed, indicated nor buffered for later delivery. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// SegmentQueuedDuringDelivery: segment arriving while a call is in progress.
@@ -451,11 +451,11 @@ var (
 		Level:         Must,
 		Text:          "Data left over once every available request is filled, or arriving when no request is posted and nothing is buffered, is indicated through NdisTcpOffloadReceiveHandler.",
 		Sources:       []string{dpPgDelivery, dpPgIndicating, dpPgReceiveIndicate},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpReceive},
 		Layers:        []string{LayerTCP},
 		Conflict:      "CONFLICT-RECV-01",
-		Note:          "Flowchart 1 to B and flowchart 2; the indication page: indications are made when no posted requests are available.",
+		Note:          "Flowchart 1 to B and flowchart 2; the indication page: indications are made when no posted requests are available. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// AfterAcceptedIndication: more data after a full accept.
@@ -477,10 +477,10 @@ var (
 		Level:         Must,
 		Text:          "After an indication the host refused, the target owns the indicated lists again and keeps the data: it copies it into requests posted meanwhile, or buffers it until the host posts requests and then completes them with it.",
 		Sources:       []string{dpPgDelivery, dpPgReceiveIndicate},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpReceive},
 		Layers:        []string{LayerTCP},
-		Note:          "Flowchart 2, not-SUCCESS branch; the NDIS_STATUS_NOT_ACCEPTED paragraph of the indication page. MiniportTcpOffloadReceiveReturn is not called for such lists.",
+		Note:          "Flowchart 2, not-SUCCESS branch; the NDIS_STATUS_NOT_ACCEPTED paragraph of the indication page. MiniportTcpOffloadReceiveReturn is not called for such lists. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// AfterPartiallyAcceptedIndication: the host took some.
@@ -489,11 +489,11 @@ var (
 		Level:         Must,
 		Text:          "After an indication the host partially accepted, the target owns the indicated lists again, counts the BytesConsumed bytes as delivered and buffers the rest for the requests the host will post.",
 		Sources:       []string{dpPgReceiveIndicate},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpReceive},
 		Layers:        []string{LayerTCP},
 		Conflict:      "CONFLICT-RECV-06",
-		Note:          "Checked by answering PARTIALLY_ACCEPTED with k bytes: the next request posted starts with byte k of the indicated data.",
+		Note:          "Checked by answering PARTIALLY_ACCEPTED with k bytes: the next request posted starts with byte k of the indicated data. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// RefusedDataNotReindicated: no re-indication before a post.
@@ -502,10 +502,10 @@ var (
 		Level:         MustNot,
 		Text:          "Once the host has refused indicated data, the target does not indicate that data again until the host posts a receive request.",
 		Sources:       []string{dpPgReceiveIndicate, dpPgDelivery},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpReceive},
 		Layers:        []string{LayerTCP},
-		Note:          "'Cannot indicate that data again'; flowchart 1 appends later data to it (RECV-035) instead of indicating.",
+		Note:          "'Cannot indicate that data again'; flowchart 1 appends later data to it (RECV-035) instead of indicating. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// NormalPostsBeforeIndications: posts drain buffered data first.
@@ -514,10 +514,10 @@ var (
 		Level:         Must,
 		Text:          "When the host posts normal (non-zero-length) receive requests while refused data is buffered, the target completes them with that data before it makes any receive indication.",
 		Sources:       []string{dpPgReceiveIndicate, dpPgDelivery},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpReceive},
 		Layers:        []string{LayerTCP},
-		Note:          "Flowchart 1's left branch does the same. Checked by refusing an indication, then posting a normal request: it is completed with the refused data before any new indication.",
+		Note:          "Flowchart 1's left branch does the same. Checked by refusing an indication, then posting a normal request: it is completed with the refused data before any new indication. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// ZeroBytePostReenablesIndications: zero-byte requests.
@@ -551,10 +551,10 @@ var (
 		Level:         MustNot,
 		Text:          "After an indication the host answered with SUCCESS, the target does not touch the indicated NET_BUFFER_LISTs and their buffers until they come back through MiniportTcpOffloadReceiveReturn.",
 		Sources:       []string{dpPgReceiveIndicate, dpPgReceiveReturn, dpPgIndicating},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpReceive},
 		Layers:        []string{LayerTCP},
-		Note:          "The host may keep them until it returns them. Checked by comparing the indicated bytes at the callback and at the return: a change in between breaks it; reads are not visible.",
+		Note:          "The host may keep them until it returns them. Checked by comparing the indicated bytes at the callback and at the return: a change in between breaks it; reads are not visible. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 )
 
@@ -566,10 +566,10 @@ var (
 		Level:         Must,
 		Text:          "The target passes NdisTcpOffloadReceiveHandler one stand-alone NET_BUFFER_LIST, never the first of a linked list; to indicate more data it chains more MDLs to the same NET_BUFFER.",
 		Sources:       []string{dpPgReceiveIndicate, dpPgClientRecvInd},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpReceive},
 		Layers:        []string{LayerTCP},
-		Note:          "Checked on every indication: Next is nil.",
+		Note:          "Checked on every indication: Next is nil. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// IndicationStatusSuccess: the Status argument.
@@ -578,10 +578,10 @@ var (
 		Level:         Must,
 		Text:          "The target passes NDIS_STATUS_SUCCESS as the Status of every NdisTcpOffloadReceiveHandler call, never NDIS_STATUS_RESOURCES or another value.",
 		Sources:       []string{dpPgReceiveIndicate},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpReceive},
 		Layers:        []string{LayerTCP},
-		Note:          "SUCCESS tells the host it may keep the lists until it returns them.",
+		Note:          "SUCCESS tells the host it may keep the lists until it returns them. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// IndicationOneNetBufferPerNBL: one NET_BUFFER per allocated NBL.
@@ -590,10 +590,10 @@ var (
 		Level:         Must,
 		Text:          "Every NET_BUFFER_LIST the target allocates for receive indications, through the chimney or the non-offload interface, has exactly one NET_BUFFER.",
 		Sources:       []string{dpPgBufferPools, dpPgReceiveIndicate},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpReceive},
 		Conflict:      "CONFLICT-RECV-04",
-		Note:          "Checked on every NdisTcpOffloadReceiveHandler and NdisMIndicateReceiveNetBufferLists call.",
+		Note:          "Checked on every NdisTcpOffloadReceiveHandler and NdisMIndicateReceiveNetBufferLists call. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// IndicationTwoBufferPools: two pools at initialization.
@@ -653,10 +653,10 @@ var (
 		Level:         Should,
 		Text:          "MiniportTcpOffloadReceiveReturn always succeeds: it returns NDIS_STATUS_SUCCESS, synchronously.",
 		Sources:       []string{dpPgReceiveReturn, dpPgNdisReceiveRet, dpPgPropagateIO},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpReceive},
 		Conflict:      "CONFLICT-RECV-08",
-		Note:          "'Should always succeed ... should always return NDIS_STATUS_SUCCESS' on the handler page.",
+		Note:          "'Should always succeed ... should always return NDIS_STATUS_SUCCESS' on the handler page. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// ReceiveReturnReuseOrFree: what the target does with returned lists.

@@ -13,10 +13,10 @@ var (
 		Level:         Must,
 		Text:          "MiniportTcpOffloadSend returns NDIS_STATUS_PENDING, the only value allowed, and the target completes the lists of that call only after it has returned, never from inside it.",
 		Sources:       []string{dpPgSendHandler, dpPgSending},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpSend},
 		Layers:        []string{LayerTCP},
-		Note:          "'Always completes a send request asynchronously' is read as for the state operations (INIT-002): a completion of the call's own lists before it returned breaks it. Completions of earlier sends during a later call do not.",
+		Note:          "'Always completes a send request asynchronously' is read as for the state operations (INIT-002): a completion of the call's own lists before it returned breaks it. Completions of earlier sends during a later call do not. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// SendRequestsAllCompleted: every send comes back.

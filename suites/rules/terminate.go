@@ -207,9 +207,9 @@ var (
 		Level:         Must,
 		Text:          "Before calling NdisMTerminateOffloadComplete, the target completes every outstanding MiniportTcpOffloadReceive, Disconnect and Forward call, and returns every outstanding send, completed or handed back in NetBufferListChain.",
 		Sources:       []string{termPgComplete},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpTerminate},
-		Note:          "These requests are posted through the data path. Outstanding send data handed back at terminate: SEND-007/008.",
+		Note:          "These requests are posted through the data path. Outstanding send data handed back at terminate: SEND-007/008. Judged on every data-path call of the wire specs (suites/wire).",
 		Conflict:      "CONFLICT-TERM-03",
 	})
 

@@ -39,6 +39,7 @@ type FrameJudge struct {
 	rcvBase   ndis.SeqNum // RcvNxt at offload
 	peerEnd   ndis.SeqNum // one past the last sequence number the peer has sent (FIN counted)
 	peerSeen  bool
+	peerFIN   bool        // the peer has sent its FIN
 	rightEdge ndis.SeqNum // the largest right edge of the peer's window so far
 	abortive  bool        // the host asked for an abortive disconnect
 	sndMax    ndis.SeqNum // one past the highest sequence number sent (the offload's SndMax, then the target's frames)
@@ -57,7 +58,8 @@ func init() {
 		rules.TimestampFlagStampsEverySegment, rules.SegmentDataIsTheHosts, rules.SendListOrderFIFO, rules.SendCallsInPostingOrder,
 		rules.SegmentWithinPeerWindow, rules.SegmentAcksOnlyReceived, rules.RSTOnlyForAbortiveDisconnect)
 	harness.JudgedElsewhere("wire at terminate", rules.TerminateStateMatchesWire, rules.TerminateSendsDelayedAcks)
-	harness.JudgedElsewhere("byte ledgers", rules.UploadKeepsTheStream, rules.DeliveryAlgorithmMandatory)
+	harness.JudgedElsewhere("byte ledgers", rules.UploadKeepsTheStream, rules.DeliveryAlgorithmMandatory,
+		rules.DataIndicatedWithoutRequests, rules.AfterRefusedIndication, rules.AfterPartiallyAcceptedIndication)
 }
 
 // maxShownPerRule bounds the violations kept per rule: a target that gets one header wrong
@@ -149,6 +151,28 @@ func (j *FrameJudge) Terminated(d *ndis.TCPOffloadStateDelegated) {
 	}
 }
 
+// PeerSent returns how many data bytes the peer has sent since the offload (its sequence
+// space, FIN excluded, counted from the RcvNxt the connection was offloaded with).
+func (j *FrameJudge) PeerSent() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if !j.peerSeen || j.peerEnd.LessThan(j.rcvBase) {
+		return 0
+	}
+	n := int(j.rcvBase.Size(j.peerEnd))
+	if j.peerFIN {
+		n--
+	}
+	return n
+}
+
+// AllAcked reports whether the target has acknowledged everything the peer has sent.
+func (j *FrameJudge) AllAcked() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.peerSeen && j.acked == j.peerEnd
+}
+
 // Violations returns what the judge found since the last call.
 func (j *FrameJudge) Violations() []harness.Violation {
 	j.mu.Lock()
@@ -181,6 +205,7 @@ func (j *FrameJudge) peerFrame(p gopacket.Packet) {
 	if t.SYN || t.FIN {
 		end = end.Add(1)
 	}
+	j.peerFIN = j.peerFIN || t.FIN
 	if !j.peerSeen || j.peerEnd.LessThan(end) {
 		j.peerEnd, j.peerSeen = end, true
 	}

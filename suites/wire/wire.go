@@ -23,6 +23,7 @@ type Wire struct {
 	MaxKept   int
 	dropped   int
 	observers []func(Frame)
+	changed   chan struct{} // closed and replaced when a frame crosses
 }
 
 // Plug is what a station uses to sit on a wire: it transmits frames and receives those
@@ -42,7 +43,7 @@ type Port struct {
 
 // New returns a wire with nothing attached. capture, when not nil, receives every frame.
 func New(capture *Capture) *Wire {
-	w := &Wire{start: time.Now(), capture: capture}
+	w := &Wire{start: time.Now(), capture: capture, changed: make(chan struct{})}
 	w.A = &Port{w: w, dir: AToB}
 	w.B = &Port{w: w, dir: BToA}
 	return w
@@ -96,7 +97,16 @@ func (w *Wire) carry(dir Direction, data []byte, from string) Frame {
 		w.dropped++
 	}
 	w.frames = append(w.frames, f)
+	close(w.changed)
+	w.changed = make(chan struct{})
 	return f
+}
+
+// Changed returns a channel closed when the next frame crosses.
+func (w *Wire) Changed() <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.changed
 }
 
 // Observe makes f run for every later frame, on the transmitting goroutine, after the frame
