@@ -65,12 +65,14 @@ type wireConn struct {
 	mu     sync.Mutex
 	// autoPost keeps receive requests of this size posted: each completed request is
 	// replaced by a new one. Zero posts nothing by itself (indications then carry the data).
-	autoPost   int
-	autoNoPush bool
-	posted     []*ndis.NetBufferList
-	uploaded   bool // the connection was terminated: the host posts nothing more
-	closed     bool // the spec is ending: the host calls the target no more
-	nextListID uint64
+	autoPost    int
+	autoNoPush  bool
+	posted      []*ndis.NetBufferList
+	disconnects map[*ndis.NetBufferList]ndis.DisconnectFlags
+	uploaded    bool // the connection was terminated: the host posts nothing more
+	closed      bool // the spec is ending: the host calls the target no more
+	finTaken    bool // at the spec's end, the target had taken the peer's FIN and delivered the data before it
+	nextListID  uint64
 }
 
 // wireShape is the shape of the connection a wire spec runs on.
@@ -92,7 +94,7 @@ func openWire(shape wireShape) *wireConn {
 	if shape.vlan {
 		cfg.VLAN = configuredVLANs(s)[0]
 	}
-	w := &wireConn{s: s, nextListID: 1 << 40,
+	w := &wireConn{s: s, nextListID: 1 << 40, disconnects: map[*ndis.NetBufferList]ndis.DisconnectFlags{},
 		data: rand.New(rand.NewPCG(uint64(len(CurrentSpecReport().FullText())), 0x5eed))}
 	path, capture, err := newCapture()
 	if err != nil {
@@ -154,6 +156,7 @@ func fnv32(s string) uint32 {
 // and the last frames, decoded, in the spec's report.
 func (w *wireConn) close() {
 	GinkgoHelper()
+	w.finTaken = w.judge.PeerFINTaken() && w.rig.ToHost.DeliveredBytes() >= w.rig.ToHost.Written()
 	w.callMu.Lock() // no data-path call is in progress from here on
 	w.mu.Lock()
 	w.closed = true
@@ -182,6 +185,7 @@ func (w *wireConn) isClosed() bool {
 // endViolations is the wire's part of the end-of-session judging: what the frame judge found
 // since the last checkpoint, and a byte ledger that was breached.
 func (w *wireConn) endViolations() []harness.Violation {
+	w.dp.Ended(w.finTaken)
 	vs := append(w.judge.Violations(), w.dp.Violations()...)
 	for _, l := range []*wire.ByteLedger{w.rig.ToPeer, w.rig.ToHost} {
 		if b := l.Breach(); b != "" {
@@ -383,6 +387,62 @@ func (w *wireConn) dataPath(c harness.DataPathCall) {
 		for _, frame := range c.Data {
 			w.rig.DeliverToHost(frame)
 		}
+	case harness.DisconnectCompleted:
+		w.judgeDisconnectCompletion(c)
+	case harness.ConnectionEvent:
+		if c.Event == ndis.TcpIndicateDisconnect {
+			problem := ""
+			if got, sent := w.rig.ToHost.DeliveredBytes(), w.rig.ToHost.Written(); got < sent {
+				problem = fmt.Sprintf("TcpIndicateDisconnect with %d of the %d bytes the peer sent before its FIN not yet delivered to the host", sent-got, sent)
+			}
+			w.dp.Judge(rules.DisconnectIndicatedAfterDataConsumed, "NdisTcpOffloadEventHandler", problem)
+		}
+	}
+}
+
+// judgeDisconnectCompletion holds a disconnect completion against the wire: a graceful one
+// completed with SUCCESS follows the FIN and the peer's acknowledgment of it; an abortive one
+// follows a RST, and every send request before it has come back aborted or acknowledged.
+func (w *wireConn) judgeDisconnectCompletion(c harness.DataPathCall) {
+	const where = "NdisTcpOffloadDisconnectComplete"
+	if len(c.Lists) != 1 {
+		return
+	}
+	w.mu.Lock()
+	flags, known := w.disconnects[c.Lists[0]]
+	w.mu.Unlock()
+	if !known {
+		return
+	}
+	switch flags {
+	case ndis.DisconnectGracefulClose:
+		problem := ""
+		if !w.judge.SentFIN() {
+			problem = "the graceful disconnect completed and the target has sent no FIN"
+		}
+		w.dp.Judge(rules.GracefulDisconnectSendsFIN, where, problem)
+		if c.Statuses[0] == ndis.StatusSuccess {
+			problem = ""
+			if !w.judge.PeerAckedFIN() {
+				problem = "the graceful disconnect completed with NDIS_STATUS_SUCCESS before the peer acknowledged the FIN"
+			}
+			w.dp.Judge(rules.GracefulDisconnectSuccessMeansAcked, where, problem)
+		}
+	case ndis.DisconnectAbortiveClose:
+		problem := ""
+		if c.Statuses[0] == ndis.StatusSuccess && !w.judge.SentRST() {
+			problem = "the abortive disconnect completed with NDIS_STATUS_SUCCESS and the target has sent no RST"
+		}
+		w.dp.Judge(rules.AbortiveDisconnectSendsRST, where, problem)
+		problem = ""
+		done := w.sendCompleted()
+		for _, e := range w.s.Ledger.Of(w.tcp) {
+			if !done[e.List] {
+				problem = fmt.Sprintf("the abortive disconnect completed while the send request %s was still outstanding", e.List)
+				break
+			}
+		}
+		w.dp.Judge(rules.AbortiveDisconnectAbortsSends, where, problem)
 	}
 }
 
@@ -537,6 +597,83 @@ func (w *wireConn) sendCompleted() map[*ndis.NetBufferList]bool {
 		}
 	}
 	return out
+}
+
+// disconnect hands the target a disconnect request without user data and returns it.
+func (w *wireConn) disconnect(flags ndis.DisconnectFlags) *ndis.NetBufferList {
+	GinkgoHelper()
+	l := w.newList(nil)
+	if flags == ndis.DisconnectAbortiveClose {
+		w.judge.Aborting()
+	}
+	w.dp.Disconnecting(l, flags)
+	w.mu.Lock()
+	w.disconnects[l] = flags
+	w.mu.Unlock()
+	w.callMu.Lock()
+	st, err := w.rig.DataPath.MiniportTcpOffloadDisconnect(w.context(), l, flags)
+	w.callMu.Unlock()
+	w.handlerReturned("MiniportTcpOffloadDisconnect", st, err)
+	return l
+}
+
+// waitCall waits until a data-path callback satisfying match has been made and returns it.
+func (w *wireConn) waitCall(ctx context.Context, what string, match func(harness.DataPathCall) bool) harness.DataPathCall {
+	GinkgoHelper()
+	var found harness.DataPathCall
+	wait, cancel := context.WithTimeout(ctx, run.cfg.Wire.StallTimeout())
+	defer cancel()
+	ok := w.s.Host.WaitDataPath(wait, func(calls []harness.DataPathCall) bool {
+		for _, c := range calls {
+			if match(c) {
+				found = c
+				return true
+			}
+		}
+		return false
+	})
+	w.checkpoint()
+	if !ok {
+		Fail(fmt.Sprintf("no %s within %s", what, run.cfg.Wire.StallTimeout()))
+	}
+	return found
+}
+
+// waitPeerFIN waits until the target has acknowledged the peer's FIN.
+func (w *wireConn) waitPeerFIN(ctx context.Context) {
+	GinkgoHelper()
+	stall := time.NewTimer(run.cfg.Wire.StallTimeout())
+	defer stall.Stop()
+	for {
+		ch := w.rig.Wire.Changed()
+		if w.judge.PeerFINTaken() {
+			return
+		}
+		select {
+		case <-ch:
+		case <-stall.C:
+			w.checkpoint()
+			Fail(fmt.Sprintf("the target did not acknowledge the peer's FIN within %s of no traffic", run.cfg.Wire.StallTimeout()))
+		case <-ctx.Done():
+			Fail("the spec ended waiting for the target to acknowledge the peer's FIN")
+		}
+	}
+}
+
+// waitDisconnected waits for the completion of the disconnect request l.
+func (w *wireConn) waitDisconnected(ctx context.Context, l *ndis.NetBufferList) harness.DataPathCall {
+	GinkgoHelper()
+	return w.waitCall(ctx, "NdisTcpOffloadDisconnectComplete of "+l.String(), func(c harness.DataPathCall) bool {
+		return c.Kind == harness.DisconnectCompleted && len(c.Lists) > 0 && c.Lists[0] == l
+	})
+}
+
+// waitEvent waits for a connection event of type ev.
+func (w *wireConn) waitEvent(ctx context.Context, ev ndis.TCPOffloadEventType) harness.DataPathCall {
+	GinkgoHelper()
+	return w.waitCall(ctx, ev.String(), func(c harness.DataPathCall) bool {
+		return c.Kind == harness.ConnectionEvent && c.Event == ev
+	})
 }
 
 // hostReads has the host stack read n bytes of the connection after an upload, into the

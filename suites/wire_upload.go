@@ -2,6 +2,7 @@ package suites
 
 import (
 	"github.com/ndis-chimney/conformance/suites/rules"
+	"github.com/ndis-chimney/conformance/target/ndis"
 	. "github.com/onsi/ginkgo/v2"
 )
 
@@ -33,6 +34,22 @@ var _ = Describe("MiniportTerminateOffload", Label("wire"), func() {
 			w.rig.PeerWrite(w.payload(n))
 			By("terminating once some of the transfer has been delivered")
 			w.waitSome(ctx, w.rig.ToHost, n/8)
+			w.terminate(ctx)
+			w.hostReads(ctx, n-w.rig.ToHost.DeliveredBytes())
+			w.waitDelivered(ctx, w.rig.ToHost)
+		})
+	})
+
+	Context("when the host terminates while the target holds received data the host refused", func() {
+		It("hands that data back in BufferedData, so that the host stack receives it once, in order", Rule(rules.UploadKeepsTheStream), func(ctx SpecContext) {
+			w := openWire(shapeIPv4)
+			w.offload(ctx)
+			w.s.Host.AnswerIndications(func(ndis.Handle, []byte) (ndis.Status, uint32) {
+				return ndis.StatusOffloadDataNotAccepted, 0
+			})
+			n := 40000
+			w.rig.PeerWrite(w.payload(n))
+			w.waitQuiet(ctx)
 			w.terminate(ctx)
 			w.hostReads(ctx, n-w.rig.ToHost.DeliveredBytes())
 			w.waitDelivered(ctx, w.rig.ToHost)

@@ -17,6 +17,10 @@ type DataHooks struct {
 	Send func(ctx ndis.Context, chain *ndis.NetBufferList, call func(ndis.Context, *ndis.NetBufferList) (ndis.Status, error)) (ndis.Status, error)
 	// Receive runs in place of the inner MiniportTcpOffloadReceive.
 	Receive func(ctx ndis.Context, chain *ndis.NetBufferList, call func(ndis.Context, *ndis.NetBufferList) (ndis.Status, error)) (ndis.Status, error)
+	// Disconnect runs in place of the inner MiniportTcpOffloadDisconnect.
+	Disconnect func(ctx ndis.Context, nbl *ndis.NetBufferList, flags ndis.DisconnectFlags, call func(ndis.Context, *ndis.NetBufferList, ndis.DisconnectFlags) (ndis.Status, error)) (ndis.Status, error)
+	// Arrive runs in place of handing the inner target a frame arriving from the wire.
+	Arrive func(frame []byte, forward func([]byte))
 	// Returns, when set, replaces the status a data-path handler of the inner target returned.
 	Returns func(handler string, st ndis.Status) ndis.Status
 	// ReceiveComplete, DisconnectComplete and ForwardComplete run in place of forwarding.
@@ -86,6 +90,9 @@ func (w *Wrapped) MiniportTcpOffloadReceiveReturn(chain *ndis.NetBufferList) (nd
 // MiniportTcpOffloadDisconnect forwards to the inner target.
 func (w *Wrapped) MiniportTcpOffloadDisconnect(ctx ndis.Context, nbl *ndis.NetBufferList, flags ndis.DisconnectFlags) (ndis.Status, error) {
 	if dp, ok := w.Inner.(target.DataPath); ok {
+		if w.Data.Disconnect != nil {
+			return w.returns("MiniportTcpOffloadDisconnect")(w.Data.Disconnect(ctx, nbl, flags, dp.MiniportTcpOffloadDisconnect))
+		}
 		return w.returns("MiniportTcpOffloadDisconnect")(dp.MiniportTcpOffloadDisconnect(ctx, nbl, flags))
 	}
 	return 0, errNoRole
@@ -119,6 +126,10 @@ func (w *Wrapped) AttachLink(link target.Link) error {
 // ReceiveFrame forwards to the inner target.
 func (w *Wrapped) ReceiveFrame(frame []byte) {
 	if wd, ok := w.Inner.(target.Wired); ok {
+		if w.Data.Arrive != nil {
+			w.Data.Arrive(frame, wd.ReceiveFrame)
+			return
+		}
 		wd.ReceiveFrame(frame)
 	}
 }

@@ -37,11 +37,11 @@ var (
 		Level:         Must,
 		Text:          "The target completes every disconnect request with one NdisTcpOffloadDisconnectComplete call that passes back the request's own NBL, never NULL and never NBLs of send requests.",
 		Sources:       []string{dpPgDisconnectDone, dpPgDisconnect, dpPgClientDiscDone},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpDisconnect},
 		Layers:        []string{LayerTCP},
 		Conflict:      "CONFLICT-DISC-04",
-		Note:          "The completion page: it returns only the NBL NDIS passed to MiniportTcpOffloadDisconnect and cannot return NBLs of MiniportTcpOffloadSend. Sends come back through NdisTcpOffloadSendComplete (DISC-006, DISC-016).",
+		Note:          "The completion page: it returns only the NBL NDIS passed to MiniportTcpOffloadDisconnect and cannot return NBLs of MiniportTcpOffloadSend. Sends come back through NdisTcpOffloadSendComplete (DISC-006, DISC-016). Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// AbortiveDisconnectSendsRST: abortive close.
@@ -50,10 +50,10 @@ var (
 		Level:         Must,
 		Text:          "For TCP_DISCONNECT_ABORTIVE_CLOSE the target performs an abortive disconnect by sending an RST on the connection.",
 		Sources:       []string{dpPgDisconnect, dpPgRespondDisc, dpPgNdisDisconnect},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Ops:           []string{OpDisconnect},
 		Layers:        []string{LayerTCP},
-		Note:          "The peer sees the RST; its sequence number must be acceptable to the peer.",
+		Note:          "The peer sees the RST; its sequence number must be acceptable to the peer. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// RSTOnlyForAbortiveDisconnect: no RST otherwise.
@@ -73,11 +73,11 @@ var (
 		Level:         Must,
 		Text:          "Before completing an abortive disconnect, the target completes every outstanding send request of the connection with NDIS_STATUS_REQUEST_ABORTED in each NBL, before or after sending the RST as it likes.",
 		Sources:       []string{dpPgDisconnect, dpPgDisconnectDone},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpDisconnect, OpSend},
 		Layers:        []string{LayerTCP},
 		Conflict:      "CONFLICT-DISC-01",
-		Note:          "Checked by posting sends the peer's closed window holds back, then an abortive disconnect: each send completes with REQUEST_ABORTED before the disconnect completion.",
+		Note:          "Checked by posting sends the peer's closed window holds back, then an abortive disconnect: each send completes with REQUEST_ABORTED before the disconnect completion. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// AbortiveDisconnectDoesNotWait: no wait for indications.
@@ -135,10 +135,10 @@ var (
 		Level:         Must,
 		Text:          "For TCP_DISCONNECT_GRACEFUL_CLOSE the target performs a graceful disconnect by sending a FIN on the connection.",
 		Sources:       []string{dpPgDisconnect, dpPgRespondDisc, dpPgNdisDisconnect},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Ops:           []string{OpDisconnect},
 		Layers:        []string{LayerTCP},
-		Note:          "The peer sees the FIN after all data sent before it.",
+		Note:          "The peer sees the FIN after all data sent before it. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// GracefulDisconnectUserDataFirst: user data before the FIN.
@@ -206,11 +206,11 @@ var (
 		Level:         Must,
 		Text:          "The target completes a graceful disconnect with NDIS_STATUS_SUCCESS, NDIS_STATUS_UPLOAD_IN_PROGRESS or NDIS_STATUS_REQUEST_ABORTED in the request's NBL.",
 		Sources:       []string{dpPgDisconnectDone},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpDisconnect},
 		Layers:        []string{LayerTCP},
 		Conflict:      "CONFLICT-DISC-05",
-		Note:          "'Must: write a status value' followed by the three values, read as a closed list.",
+		Note:          "'Must: write a status value' followed by the three values, read as a closed list. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// GracefulDisconnectSuccessMeansAcked: SUCCESS = FIN acknowledged.
@@ -219,10 +219,10 @@ var (
 		Level:         Must,
 		Text:          "The target completes a graceful disconnect with NDIS_STATUS_SUCCESS only once the FIN and all user data have been sent and acknowledged by the peer.",
 		Sources:       []string{dpPgDisconnectDone},
-		Observability: NeedsWire,
+		Observability: Observable,
 		Ops:           []string{OpDisconnect},
 		Layers:        []string{LayerTCP},
-		Note:          "As SEND-025 for sends. The peer's ACK of the FIN is on the wire; a SUCCESS completion before it breaks the rule.",
+		Note:          "As SEND-025 for sends. The peer's ACK of the FIN is on the wire; a SUCCESS completion before it breaks the rule. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// GracefulDisconnectFailureMeanings: UPLOAD_IN_PROGRESS and REQUEST_ABORTED.
@@ -308,10 +308,10 @@ var (
 		Level:         Must,
 		Text:          "When the peer sends a FIN, the target calls NdisTcpOffloadEventHandler with EventType TcpIndicateDisconnect for the connection.",
 		Sources:       []string{dpPgRespondFinRst, dpPgEventIndicate, dpPgChimneyEvents},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpDisconnect},
 		Layers:        []string{LayerTCP},
-		Note:          "EventSpecificInformation is not meaningful for it (EVT-002). Checked by closing the peer's side.",
+		Note:          "EventSpecificInformation is not meaningful for it (EVT-002). Checked by closing the peer's side. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// DisconnectIndicatedAfterDataConsumed: not before the data is consumed.
@@ -320,11 +320,11 @@ var (
 		Level:         Must,
 		Text:          "The target makes the TcpIndicateDisconnect indication only once the client has consumed all data received before the FIN, so that no receive data is left to deliver.",
 		Sources:       []string{dpPgRespondFinRst, dpPgEventIndicate},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpDisconnect, OpReceive},
 		Layers:        []string{LayerTCP},
 		Conflict:      "CONFLICT-DISC-03",
-		Note:          "Checked by refusing an indication, then closing the peer's side: no TcpIndicateDisconnect until a request has taken the buffered data.",
+		Note:          "Checked by refusing an indication, then closing the peer's side: no TcpIndicateDisconnect until a request has taken the buffered data. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// PeerFINClosesReceiveHalfOnly: the send half stays open.
@@ -357,10 +357,10 @@ var (
 		Level:         Must,
 		Text:          "On an acceptable RST the target calls NdisTcpOffloadEventHandler with EventType TcpIndicateAbort for the connection, which it may do as soon as the RST arrives.",
 		Sources:       []string{dpPgRespondFinRst, dpPgEventIndicate, dpPgChimneyEvents},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpDisconnect},
 		Layers:        []string{LayerTCP},
-		Note:          "Checked by having the peer reset the connection (an RST at RcvNxt). Which RSTs are acceptable is RFC 793 and the blind-reset page.",
+		Note:          "Checked by having the peer reset the connection (an RST at RcvNxt). Which RSTs are acceptable is RFC 793 and the blind-reset page. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// PeerRSTAbortsRequests: disconnect and receive requests.
@@ -369,11 +369,11 @@ var (
 		Level:         Must,
 		Text:          "After an acceptable RST the target completes every outstanding disconnect and receive request on the connection with NDIS_STATUS_REQUEST_ABORTED; its send requests likewise (SEND-030).",
 		Sources:       []string{dpPgRespondFinRst, dpPgEventIndicate},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Ops:           []string{OpDisconnect, OpReceive},
 		Layers:        []string{LayerTCP},
 		Conflict:      "CONFLICT-DISC-02",
-		Note:          "Checked by keeping receives and a graceful disconnect outstanding, then resetting from the peer.",
+		Note:          "Checked by keeping receives and a graceful disconnect outstanding, then resetting from the peer. Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// PeerRSTOrder: indication before completions.

@@ -14,9 +14,9 @@ var (
 		Level:         Definition,
 		Text:          "NdisTcpOffloadEventHandler indicates an event of one offloaded TCP connection: TcpIndicateDisconnect (the peer sent a FIN), TcpIndicateRetrieve (the target asks the host to terminate the offload), TcpIndicateAbort (the peer sent an acceptable RST) or TcpIndicateSendBacklogChange (the preferred send backlog size changed).",
 		Sources:       []string{dpPgEventIndicate, dpPgClientEvent, dpPgChimneyEvents, dpPgNumericValues},
-		Observability: NeedsDataPath,
+		Observability: Observable,
 		Layers:        []string{LayerTCP},
-		Note:          "Values 1 to 4 (NUMERIC-VALUES 3.2). Checked on every event indication: the EventType is one of the four, and the event's circumstance holds (a FIN or RST arrived, and so on).",
+		Note:          "Values 1 to 4 (NUMERIC-VALUES 3.2). Checked on every event indication: the EventType is one of the four, and the event's circumstance holds (a FIN or RST arrived, and so on). Judged on every data-path call of the wire specs (suites/wire).",
 	})
 
 	// EventSpecificInformation: what the second argument carries.

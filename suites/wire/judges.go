@@ -40,6 +40,10 @@ type FrameJudge struct {
 	peerEnd   ndis.SeqNum // one past the last sequence number the peer has sent (FIN counted)
 	peerSeen  bool
 	peerFIN   bool        // the peer has sent its FIN
+	peerAcked ndis.SeqNum // the highest acknowledgment the peer has sent
+	finSeq    ndis.SeqNum // the sequence number of the target's FIN, when it sent one
+	sentFIN   bool
+	sentRST   bool
 	rightEdge ndis.SeqNum // the largest right edge of the peer's window so far
 	abortive  bool        // the host asked for an abortive disconnect
 	sndMax    ndis.SeqNum // one past the highest sequence number sent (the offload's SndMax, then the target's frames)
@@ -166,6 +170,34 @@ func (j *FrameJudge) PeerSent() int {
 	return n
 }
 
+// SentFIN reports whether the target has sent a FIN, and SentRST a RST.
+func (j *FrameJudge) SentFIN() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.sentFIN
+}
+
+func (j *FrameJudge) SentRST() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.sentRST
+}
+
+// PeerAckedFIN reports whether the peer has acknowledged the target's FIN (and so all the
+// data before it).
+func (j *FrameJudge) PeerAckedFIN() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.sentFIN && j.finSeq.LessThan(j.peerAcked)
+}
+
+// PeerFINTaken reports whether the peer has sent its FIN and the target acknowledged it.
+func (j *FrameJudge) PeerFINTaken() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.peerFIN && j.acked == j.peerEnd
+}
+
 // AllAcked reports whether the target has acknowledged everything the peer has sent.
 func (j *FrameJudge) AllAcked() bool {
 	j.mu.Lock()
@@ -208,6 +240,9 @@ func (j *FrameJudge) peerFrame(p gopacket.Packet) {
 	j.peerFIN = j.peerFIN || t.FIN
 	if !j.peerSeen || j.peerEnd.LessThan(end) {
 		j.peerEnd, j.peerSeen = end, true
+	}
+	if t.ACK && (j.peerAcked == 0 || j.peerAcked.LessThan(ndis.SeqNum(t.Ack))) {
+		j.peerAcked = ndis.SeqNum(t.Ack)
 	}
 	if t.ACK && !t.SYN {
 		wnd := uint32(t.Window)
@@ -321,8 +356,10 @@ func (j *FrameJudge) targetFrame(f Frame, p gopacket.Packet) {
 	})
 	end := ndis.SeqNum(tcp.Seq).Add(uint32(len(tcp.Payload)))
 	if tcp.FIN {
+		j.finSeq, j.sentFIN = end, true
 		end = end.Add(1)
 	}
+	j.sentRST = j.sentRST || tcp.RST
 	if j.sndMax.LessThan(end) {
 		j.sndMax = end
 	}

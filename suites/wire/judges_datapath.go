@@ -34,6 +34,9 @@ type DataPathJudge struct {
 	discDone     map[*ndis.NetBufferList]bool
 	uploading    bool // a terminate is in progress or done: requests may end with UPLOAD_IN_PROGRESS
 	aborted      bool // an abortive disconnect or a peer's RST: requests may end aborted
+	peerReset    bool // the peer\'s application reset the connection
+	abortSeen    bool // the target indicated TcpIndicateAbort
+	discSeen     bool // the target indicated TcpIndicateDisconnect
 
 	found []harness.Violation
 	shown map[*rules.Rule]int
@@ -65,6 +68,10 @@ var dataPathRules = []*rules.Rule{
 	rules.RefusedDataNotReindicated, rules.NormalPostsBeforeIndications, rules.AcceptedIndicationListsUntouched,
 	rules.DisconnectCompletesOwnNBL, rules.GracefulDisconnectStatusValues, rules.EventTypes, rules.EventSpecificInformation,
 	rules.TerminateCompletesOutstandingDataCalls,
+	// judged by the wire harness through Judge, with the frame judge's and the ledgers' view
+	rules.GracefulDisconnectSuccessMeansAcked, rules.AbortiveDisconnectSendsRST, rules.AbortiveDisconnectAbortsSends,
+	rules.GracefulDisconnectSendsFIN, rules.DisconnectIndicatedAfterDataConsumed,
+	rules.PeerFINIndicatesDisconnect, rules.PeerRSTIndicatesAbort, rules.PeerRSTAbortsRequests,
 }
 
 func (j *DataPathJudge) violate(r *rules.Rule, path, format string, args ...any) {
@@ -125,8 +132,29 @@ func (j *DataPathJudge) Disconnecting(nbl *ndis.NetBufferList, flags ndis.Discon
 // PeerReset records that the peer reset the connection: requests may end aborted.
 func (j *DataPathJudge) PeerReset() {
 	j.mu.Lock()
-	j.aborted = true
+	j.aborted, j.peerReset = true, true
 	j.mu.Unlock()
+}
+
+// Ended judges, at the end of the session, the events the peer's FIN and RST call for:
+// finDone reports whether the target took the peer's FIN and every byte before it reached
+// the host; a RST from the peer's application must have been indicated unless the host
+// terminated the connection first.
+func (j *DataPathJudge) Ended(finDone bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if finDone {
+		j.session.Count(rules.PeerFINIndicatesDisconnect)
+		if !j.discSeen && !j.uploading {
+			j.violate(rules.PeerFINIndicatesDisconnect, "NdisTcpOffloadEventHandler", "the target took the peer's FIN and delivered all the data before it, and never indicated TcpIndicateDisconnect")
+		}
+	}
+	if j.peerReset && !j.uploading {
+		j.session.Count(rules.PeerRSTIndicatesAbort)
+		if !j.abortSeen {
+			j.violate(rules.PeerRSTIndicatesAbort, "NdisTcpOffloadEventHandler", "the peer reset the connection and the target never indicated TcpIndicateAbort")
+		}
+	}
 }
 
 // Uploading records that the host started a terminate.
@@ -221,6 +249,12 @@ func (j *DataPathJudge) receiveCompleted(c harness.DataPathCall) {
 		}
 		if st == ndis.StatusSuccess && n > 0 {
 			j.refusedData, j.afterRefusal = false, nil
+		}
+		if j.abortSeen && !j.uploading {
+			j.session.Count(rules.PeerRSTAbortsRequests)
+			if st != ndis.StatusRequestAborted {
+				j.violate(rules.PeerRSTAbortsRequests, where, "%s completed with %s after TcpIndicateAbort; want NDIS_STATUS_REQUEST_ABORTED", l, st)
+			}
 		}
 		j.session.Count(rules.ReceiveCompleteBytesTransferred)
 		if n > p.size {
@@ -322,8 +356,11 @@ func (j *DataPathJudge) event(c harness.DataPathCall) {
 	default:
 		j.violate(rules.EventTypes, where, "EventType %d, which is no TCP_OFFLOAD_EVENT_TYPE", uint32(c.Event))
 	}
-	if c.Event == ndis.TcpIndicateAbort {
-		j.aborted = true
+	switch c.Event {
+	case ndis.TcpIndicateAbort:
+		j.aborted, j.abortSeen = true, true
+	case ndis.TcpIndicateDisconnect:
+		j.discSeen = true
 	}
 }
 
@@ -354,6 +391,17 @@ func (j *DataPathJudge) Terminated(sends []*ndis.NetBufferList, completed map[*n
 			j.violate(r, "send request", "the terminate completed while the send request %s was neither send-completed nor handed back in NetBufferListChain", l)
 			break
 		}
+	}
+}
+
+// Judge counts r as judged and, when problem is not empty, records a violation of it: for
+// the checks the wire harness makes with what the frame judge and the ledgers know.
+func (j *DataPathJudge) Judge(r *rules.Rule, where, problem string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.session.Count(r)
+	if problem != "" {
+		j.violate(r, where, "%s", problem)
 	}
 }
 

@@ -42,6 +42,7 @@ type Rig struct {
 	peerConn    *PeerConn
 	listener    *Acceptor
 	closeOnce   sync.Once
+	writes      sync.WaitGroup // the peer application's writes in progress
 	readerDone  chan struct{}
 }
 
@@ -183,18 +184,25 @@ func (r *Rig) PeerWrite(data []byte) {
 	c := r.peerConn
 	r.mu.Unlock()
 	r.ToHost.Wrote(data)
+	r.writes.Add(1)
 	go func() {
+		defer r.writes.Done()
 		if _, err := c.Write(data); err != nil {
 			r.ToHost.Ended(fmt.Sprintf("the peer's write failed: %v", err))
 		}
 	}()
 }
 
-// PeerClose closes the peer's side gracefully (a FIN) or, with abort, with a RST.
+// PeerClose closes the peer's side gracefully (a FIN) or, with abort, with a RST. A graceful
+// close waits until the application's writes are in the peer's send buffer, so the FIN comes
+// after their data.
 func (r *Rig) PeerClose(abort bool) error {
 	r.mu.Lock()
 	c := r.peerConn
 	r.mu.Unlock()
+	if !abort {
+		r.writes.Wait()
+	}
 	if abort {
 		return c.Abort()
 	}
