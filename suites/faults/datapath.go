@@ -307,3 +307,194 @@ func init() {
 		}),
 	})
 }
+
+// Faults of closing: disconnect requests and the events of the peer's FIN and RST.
+func init() {
+	Register(Fault{
+		Name:   "returns-success-from-disconnect",
+		Breaks: []*rules.Rule{rules.DisconnectHandlerReturnsPending},
+		Wrap:   returning("MiniportTcpOffloadDisconnect", ndis.StatusSuccess),
+	})
+	Register(Fault{
+		Name:   "completes-a-disconnect-with-another-list",
+		Breaks: []*rules.Rule{rules.DisconnectCompletesOwnNBL},
+		Wrap: dataFault(func() DataHooks {
+			return DataHooks{DisconnectComplete: func(nbl *ndis.NetBufferList, forward func(*ndis.NetBufferList)) {
+				forward(&ndis.NetBufferList{FirstNetBuffer: &ndis.NetBuffer{}, Status: nbl.Status})
+			}}
+		}),
+	})
+	Register(Fault{
+		Name:   "fails-graceful-disconnects",
+		Breaks: []*rules.Rule{rules.GracefulDisconnectStatusValues},
+		Wrap: dataFault(func() DataHooks {
+			return DataHooks{DisconnectComplete: func(nbl *ndis.NetBufferList, forward func(*ndis.NetBufferList)) {
+				nbl.Status = ndis.StatusFailure
+				forward(nbl)
+			}}
+		}),
+	})
+	Register(Fault{
+		Name:   "sends-no-fin",
+		Breaks: []*rules.Rule{rules.GracefulDisconnectSendsFIN},
+		Wrap: rewriting(func(n int, f *frame) bool {
+			if !f.tcp.FIN {
+				return false
+			}
+			if len(f.payload) == 0 {
+				return dropFrame(f)
+			}
+			f.tcp.FIN = false
+			return true
+		}),
+	})
+	Register(Fault{
+		Name:   "completes-a-graceful-disconnect-before-the-fin-is-acknowledged",
+		Breaks: []*rules.Rule{rules.GracefulDisconnectSuccessMeansAcked},
+		Wrap: func(inner target.Target) target.Target {
+			w := &Wrapped{Inner: inner}
+			early := map[*ndis.NetBufferList]bool{}
+			var mu sync.Mutex
+			w.Data.Disconnect = func(ctx ndis.Context, nbl *ndis.NetBufferList, flags ndis.DisconnectFlags, call func(ndis.Context, *ndis.NetBufferList, ndis.DisconnectFlags) (ndis.Status, error)) (ndis.Status, error) {
+				st, err := call(ctx, nbl, flags)
+				if flags == ndis.DisconnectGracefulClose {
+					mu.Lock()
+					early[nbl] = true
+					mu.Unlock()
+					go func() { // at once, from another thread: the FIN is barely on its way
+						nbl.Status = ndis.StatusSuccess
+						w.Host().NdisTcpOffloadDisconnectComplete(nbl)
+					}()
+				}
+				return st, err
+			}
+			w.Data.DisconnectComplete = func(nbl *ndis.NetBufferList, forward func(*ndis.NetBufferList)) {
+				mu.Lock()
+				done := early[nbl]
+				mu.Unlock()
+				if !done {
+					forward(nbl)
+				}
+			}
+			return w
+		},
+	})
+	Register(Fault{
+		Name:   "sends-no-rst",
+		Breaks: []*rules.Rule{rules.AbortiveDisconnectSendsRST},
+		Wrap: rewriting(func(n int, f *frame) bool {
+			return f.tcp.RST && dropFrame(f)
+		}),
+	})
+	Register(Fault{
+		Name:   "completes-an-abortive-disconnect-before-the-sends",
+		Breaks: []*rules.Rule{rules.AbortiveDisconnectAbortsSends},
+		Wrap: With(func() Hooks {
+			// Aborted sends are held back until after the disconnect's completion.
+			var mu sync.Mutex
+			var held []*ndis.NetBufferList
+			var host target.Host
+			return Hooks{
+				Opened: func(h target.Host) { host = h },
+				SendComplete: func(chain *ndis.NetBufferList, forward func(*ndis.NetBufferList)) {
+					if chain.Status == ndis.StatusRequestAborted {
+						mu.Lock()
+						held = append(held, chain)
+						mu.Unlock()
+						return
+					}
+					forward(chain)
+				},
+				Closing: func() {
+					mu.Lock()
+					h := held
+					held = nil
+					mu.Unlock()
+					for _, c := range h {
+						host.NdisTcpOffloadSendComplete(c)
+					}
+				},
+			}
+		}),
+	})
+	dropEvent := func(ev ndis.TCPOffloadEventType) func(target.Target) target.Target {
+		return dataFault(func() DataHooks {
+			return DataHooks{Event: func(h ndis.Handle, e ndis.TCPOffloadEventType, info uint32, forward func(ndis.Handle, ndis.TCPOffloadEventType, uint32)) {
+				if e != ev {
+					forward(h, e, info)
+				}
+			}}
+		})
+	}
+	Register(Fault{
+		Name:   "never-indicates-a-disconnect",
+		Breaks: []*rules.Rule{rules.PeerFINIndicatesDisconnect},
+		Wrap:   dropEvent(ndis.TcpIndicateDisconnect),
+	})
+	Register(Fault{
+		Name:   "never-indicates-an-abort",
+		Breaks: []*rules.Rule{rules.PeerRSTIndicatesAbort},
+		Wrap:   dropEvent(ndis.TcpIndicateAbort),
+	})
+	Register(Fault{
+		Name:   "indicates-an-unknown-event",
+		Breaks: []*rules.Rule{rules.EventTypes},
+		Wrap: dataFault(func() DataHooks {
+			return DataHooks{Event: func(h ndis.Handle, e ndis.TCPOffloadEventType, info uint32, forward func(ndis.Handle, ndis.TCPOffloadEventType, uint32)) {
+				forward(h, e+4, info)
+			}}
+		}),
+	})
+	Register(Fault{
+		Name:   "indicates-a-disconnect-at-the-fin",
+		Breaks: []*rules.Rule{rules.DisconnectIndicatedAfterDataConsumed},
+		Wrap: func(inner target.Target) target.Target {
+			// The peer's FIN is indicated the moment it arrives, and the inner target's own
+			// indication later is swallowed.
+			w := &Wrapped{Inner: inner}
+			var mu sync.Mutex
+			var handle ndis.Handle
+			told := false
+			w.Data.Indicate = func(h ndis.Handle, nbl *ndis.NetBufferList, st ndis.Status, forward func(ndis.Handle, *ndis.NetBufferList, ndis.Status) (ndis.Status, uint32)) (ndis.Status, uint32) {
+				mu.Lock()
+				handle = h
+				mu.Unlock()
+				return forward(h, nbl, st)
+			}
+			w.Data.Arrive = func(raw []byte, forward func([]byte)) {
+				forward(raw)
+				f, ok := decodeFrame(raw)
+				mu.Lock()
+				h, already := handle, told
+				if ok && f.tcp.FIN && h != 0 {
+					told = true
+				}
+				mu.Unlock()
+				if ok && f.tcp.FIN && h != 0 && !already {
+					w.Host().NdisTcpOffloadEventHandler(h, ndis.TcpIndicateDisconnect, 0)
+				}
+			}
+			w.Data.Event = func(h ndis.Handle, e ndis.TCPOffloadEventType, info uint32, fwd func(ndis.Handle, ndis.TCPOffloadEventType, uint32)) {
+				mu.Lock()
+				skip := e == ndis.TcpIndicateDisconnect && told
+				mu.Unlock()
+				if !skip {
+					fwd(h, e, info)
+				}
+			}
+			return w
+		},
+	})
+	Register(Fault{
+		Name:   "completes-requests-normally-after-a-rst",
+		Breaks: []*rules.Rule{rules.PeerRSTAbortsRequests},
+		Wrap: onReceiveComplete(func(chain *ndis.NetBufferList, forward func(*ndis.NetBufferList)) {
+			for _, l := range chain.Chain() {
+				if l.Status == ndis.StatusRequestAborted {
+					l.Status = ndis.StatusSuccess
+				}
+			}
+			forward(chain)
+		}),
+	})
+}

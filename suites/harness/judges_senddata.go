@@ -548,8 +548,8 @@ func judgeBufferedDataHandedBack(j *Judging) {
 		}
 		after, ok := tcpDelegatedAt(v.After)
 		before, _ := tcpDelegatedAt(v.Before)
-		if !ok || after.BufferedData == nil || after.BufferedData == before.BufferedData {
-			continue
+		if !ok || after.BufferedData == nil || after.BufferedData == before.BufferedData || o.OnTheWire {
+			continue // on the wire, data received since is what the byte ledgers hold it against
 		}
 		got := listBytes(after.BufferedData)
 		j.Arose(rules.BufferedDataMeaning)
