@@ -81,14 +81,14 @@ var _ = Describe("NdisTcpOffloadEventHandler", Label("wire"), func() {
 			w.keepPosted(2, 4096, false)
 			w.rig.PeerWrite(w.payload(20000))
 			w.waitDelivered(ctx, w.rig.ToHost)
-			Expect(w.rig.PeerClose(false)).To(Succeed())
+			Expect(w.rig.PeerClose(false, run.cfg.Wire.StallTimeout())).To(Succeed())
 			w.waitEvent(ctx, ndis.TcpIndicateDisconnect)
 		})
 
 		It("names only event types TCP_OFFLOAD_EVENT_TYPE defines", Rule(rules.EventTypes), func(ctx SpecContext) {
 			w := openWire(shapeIPv4)
 			w.offload(ctx)
-			Expect(w.rig.PeerClose(false)).To(Succeed())
+			Expect(w.rig.PeerClose(false, run.cfg.Wire.StallTimeout())).To(Succeed())
 			w.waitEvent(ctx, ndis.TcpIndicateDisconnect)
 		})
 
@@ -99,7 +99,7 @@ var _ = Describe("NdisTcpOffloadEventHandler", Label("wire"), func() {
 				return ndis.StatusOffloadDataNotAccepted, 0
 			})
 			w.rig.PeerWrite(w.payload(30000))
-			Expect(w.rig.PeerClose(false)).To(Succeed())
+			Expect(w.rig.PeerClose(false, run.cfg.Wire.StallTimeout())).To(Succeed())
 			By("posting requests only once the FIN has arrived, with the data still held")
 			w.waitPeerFIN(ctx)
 			w.s.Host.AnswerIndications(harness.AcceptAll)
@@ -114,7 +114,7 @@ var _ = Describe("NdisTcpOffloadEventHandler", Label("wire"), func() {
 			w := openWire(shapeIPv4)
 			w.offload(ctx)
 			w.dp.PeerReset()
-			Expect(w.rig.PeerClose(true)).To(Succeed())
+			Expect(w.rig.PeerClose(true, 0)).To(Succeed())
 			w.waitEvent(ctx, ndis.TcpIndicateAbort)
 		})
 
@@ -123,7 +123,7 @@ var _ = Describe("NdisTcpOffloadEventHandler", Label("wire"), func() {
 			w.offload(ctx)
 			posted := w.post(false, 4096, 4096)
 			w.dp.PeerReset()
-			Expect(w.rig.PeerClose(true)).To(Succeed())
+			Expect(w.rig.PeerClose(true, 0)).To(Succeed())
 			w.waitEvent(ctx, ndis.TcpIndicateAbort)
 			for _, l := range posted {
 				w.waitCall(ctx, "the completion of "+l.String(), func(c harness.DataPathCall) bool {

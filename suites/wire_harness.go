@@ -226,7 +226,9 @@ func (w *wireConn) checkpoint() {
 // and the connection; from the initiate call on, its frames go to the target.
 func (w *wireConn) offload(ctx context.Context) {
 	GinkgoHelper()
-	if _, err := w.rig.Connect(ctx, w.data.Uint32()); err != nil {
+	connect, cancel := context.WithTimeout(ctx, run.cfg.Wire.StallTimeout())
+	defer cancel()
+	if _, err := w.rig.Connect(connect, w.data.Uint32()); err != nil {
 		Fail(fmt.Sprintf("[harness] the host stack cannot open a connection with the peer: %v", err))
 	}
 	w.rig.Host.Drain()
@@ -567,7 +569,7 @@ func (w *wireConn) terminate(ctx context.Context) *ndis.TCPOffloadStateDelegated
 	}
 	if skip := int(d.SndUna.Size(d.SndNxt)); skip <= len(returned) {
 		if rest := returned[skip:]; len(rest) > 0 {
-			if err := w.rig.Host.Write(ctx, rest); err != nil {
+			if err := w.hostStack(ctx, rest, w.rig.Host.Write); err != nil {
 				Fail(fmt.Sprintf("the host stack cannot carry on sending the %d bytes the terminate handed back past SndNxt: %v", len(rest), err))
 			}
 		}
@@ -676,12 +678,29 @@ func (w *wireConn) waitEvent(ctx context.Context, ev ndis.TCPOffloadEventType) h
 	})
 }
 
+// hostStack has the host stack's endpoint write or read buf in pieces, each allowed
+// wire.stall: it gives up when the connection stops making progress.
+func (w *wireConn) hostStack(ctx context.Context, buf []byte, do func(context.Context, []byte) error) error {
+	const piece = 64 << 10
+	for len(buf) > 0 {
+		n := min(len(buf), piece)
+		step, cancel := context.WithTimeout(ctx, run.cfg.Wire.StallTimeout())
+		err := do(step, buf[:n])
+		cancel()
+		if err != nil {
+			return err
+		}
+		buf = buf[n:]
+	}
+	return nil
+}
+
 // hostReads has the host stack read n bytes of the connection after an upload, into the
 // peer → host ledger.
 func (w *wireConn) hostReads(ctx context.Context, n int) {
 	GinkgoHelper()
 	buf := make([]byte, n)
-	if err := w.rig.Host.ReadFull(ctx, buf); err != nil {
+	if err := w.hostStack(ctx, buf, w.rig.Host.ReadFull); err != nil {
 		Fail(fmt.Sprintf("the host stack, carrying on after the upload, read fewer than %d bytes: %v (%s)", n, err, w.rig.ToHost.Shortfall()))
 	}
 	w.rig.ToHost.Delivered("the host stack after the upload", buf)
@@ -691,7 +710,7 @@ func (w *wireConn) hostReads(ctx context.Context, n int) {
 func (w *wireConn) hostWrites(ctx context.Context, data []byte) {
 	GinkgoHelper()
 	w.rig.ToPeer.Wrote(data)
-	if err := w.rig.Host.Write(ctx, data); err != nil {
+	if err := w.hostStack(ctx, data, w.rig.Host.Write); err != nil {
 		Fail(fmt.Sprintf("the host stack, carrying on after the upload, cannot send: %v", err))
 	}
 }

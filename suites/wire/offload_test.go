@@ -27,9 +27,8 @@ func (c completions) NdisTcpOffloadSendComplete(*ndis.NetBufferList)            
 
 // A connection opened on the wire is offloaded with the state its handshake and data built,
 // terminated, and carried on by the host from the delegated state the target handed back: the
-// peer reads every byte once and in order across the offload. (The reference does not send
-// yet, so the state comes back as it went; once it speaks TCP, the same steps show that a
-// target's returned SndNxt and RcvNxt continue the connection.)
+// peer reads every byte once and in order across the offload. (No data moves while the
+// connection is offloaded here; the wire specs move data through the target's data path.)
 func TestAConnectionIsCarriedOnFromTheStateATerminateReturns(t *testing.T) {
 	w := New(nil)
 	hostMAC, peerMAC := [6]byte{2, 0, 0, 0, 0, 1}, [6]byte{2, 0, 0, 0, 0, 2}

@@ -194,14 +194,23 @@ func (r *Rig) PeerWrite(data []byte) {
 }
 
 // PeerClose closes the peer's side gracefully (a FIN) or, with abort, with a RST. A graceful
-// close waits until the application's writes are in the peer's send buffer, so the FIN comes
-// after their data.
-func (r *Rig) PeerClose(abort bool) error {
+// close first waits, up to wait, until the application's writes are in the peer's send
+// buffer, so that the FIN comes after their data.
+func (r *Rig) PeerClose(abort bool, wait time.Duration) error {
 	r.mu.Lock()
 	c := r.peerConn
 	r.mu.Unlock()
 	if !abort {
-		r.writes.Wait()
+		done := make(chan struct{})
+		go func() {
+			r.writes.Wait()
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(wait):
+			return fmt.Errorf("the peer's application could not write its data within %s: the target's window stayed closed", wait)
+		}
 	}
 	if abort {
 		return c.Abort()
