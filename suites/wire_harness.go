@@ -354,6 +354,7 @@ func (w *wireConn) postLists(lists []*ndis.NetBufferList) (ndis.Status, error) {
 		return ndis.StatusPending, nil
 	}
 	w.dp.Posting(lists)
+	defer w.dp.Posted()
 	return w.rig.DataPath.MiniportTcpOffloadReceive(w.context(), ndis.LinkNetBufferLists(lists...))
 }
 

@@ -64,10 +64,17 @@ var _ = Describe("MiniportTcpOffloadReceive", Label("wire"), func() {
 		})
 	})
 
-	Context("when the host keeps nonpush-mode requests posted", func() {
+	Context("when the host keeps nonpush-mode requests posted and refuses every indication", func() {
 		It("completes each one only when it is full", Rule(rules.NonpushRequestCompletedWhenFull), func(ctx SpecContext) {
+			// Refused, data that finds no request posted waits for the next post, so the whole
+			// transfer, a multiple of the request size, fills the requests exactly.
 			size := 16 << 10
-			receiveTransfer(ctx, shapeAllOptions, 2, size, true, (run.cfg.Wire.TransferSize()/size)*size)
+			w := openWire(shapeAllOptions)
+			w.offload(ctx)
+			w.s.Host.AnswerIndications(func(ndis.Handle, []byte) (ndis.Status, uint32) { return ndis.StatusOffloadDataNotAccepted, 0 })
+			w.keepPosted(2, size, true)
+			w.rig.PeerWrite(w.payload((run.cfg.Wire.TransferSize() / size) * size))
+			w.waitDelivered(ctx, w.rig.ToHost)
 		})
 	})
 
@@ -146,7 +153,7 @@ var _ = Describe("NdisTcpOffloadReceiveHandler", Label("wire"), func() {
 				}
 				return ndis.StatusSuccess, uint32(len(data))
 			})
-			n := 64 << 10
+			n := 30000 // within the target's window: held back, it must all reach the target
 			w.rig.PeerWrite(w.payload(n))
 			w.waitSome(ctx, w.rig.ToHost, 1)
 			w.waitQuiet(ctx)

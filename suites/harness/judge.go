@@ -37,6 +37,25 @@ func JudgedElsewhere(name string, rs ...*rules.Rule) {
 	elsewhere = append(elsewhere, judge{name: name, rules: rs})
 }
 
+// JudgedOnlyElsewhere reports whether every judge of the rule with ID id lives outside this
+// package: the wire's rules, which no scenario of the state operations alone can bring about.
+func JudgedOnlyElsewhere(id string) bool {
+	names := JudgedRules()[id]
+	if len(names) == 0 {
+		return false
+	}
+	outside := map[string]bool{}
+	for _, j := range elsewhere {
+		outside[j.name] = true
+	}
+	for _, n := range names {
+		if !outside[n] {
+			return false
+		}
+	}
+	return true
+}
+
 // JudgedRules returns the IDs of the rules some judge applies, each with the judges' names.
 func JudgedRules() map[string][]string {
 	out := map[string][]string{}

@@ -28,6 +28,8 @@ type Endpoint struct {
 	mu            sync.Mutex
 	conn          Connection
 	received      []byte // in order, not yet read
+	tsOffset      uint32 // added to the timestamp clock: the TsTime a terminate handed back
+	tsMu          sync.Mutex
 }
 
 // Options are what the endpoint offers in its SYN.
@@ -326,7 +328,11 @@ func (e *Endpoint) optionBytes(c Connection) int {
 }
 
 // tsVal is the endpoint's timestamp clock: milliseconds since it was made.
-func (e *Endpoint) tsVal() uint32 { return uint32(time.Since(e.start).Milliseconds()) + 1 }
+func (e *Endpoint) tsVal() uint32 {
+	e.tsMu.Lock()
+	defer e.tsMu.Unlock()
+	return uint32(time.Since(e.start).Milliseconds()) + 1 + e.tsOffset
+}
 
 func be16(v uint16) []byte { return binary.BigEndian.AppendUint16(nil, v) }
 func be32(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }

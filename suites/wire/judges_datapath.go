@@ -29,6 +29,7 @@ type DataPathJudge struct {
 	refusedData  bool
 	afterRefusal []*postedRequest
 	inReceive    int                            // receive completions and indications in progress
+	postsInCall  int                            // MiniportTcpOffloadReceive calls in progress
 	accepted     map[*ndis.NetBufferList][]byte // indicated lists the host kept, with their data then
 	discs        map[*ndis.NetBufferList]ndis.DisconnectFlags
 	discDone     map[*ndis.NetBufferList]bool
@@ -117,6 +118,24 @@ func (j *DataPathJudge) Posting(lists []*ndis.NetBufferList) {
 		}
 	}
 	j.refused = false
+	j.postsInCall++
+}
+
+// anyPending reports whether a posted receive request is not yet completed.
+func (j *DataPathJudge) anyPending() bool {
+	for _, p := range j.posted {
+		if p.completed == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Posted records that a MiniportTcpOffloadReceive call returned.
+func (j *DataPathJudge) Posted() {
+	j.mu.Lock()
+	j.postsInCall--
+	j.mu.Unlock()
 }
 
 // Disconnecting records a disconnect request.
@@ -310,7 +329,10 @@ func (j *DataPathJudge) indicated(c harness.DataPathCall) {
 	}
 	switch c.Answer {
 	case ndis.StatusOffloadDataNotAccepted, ndis.StatusOffloadDataPartiallyAccepted:
-		j.refused = c.Answer == ndis.StatusOffloadDataNotAccepted
+		// A request posted and not yet used may reach the target's delivery only after the
+		// refusal (the target takes posts in its own time): it re-enables indications as a
+		// post after the refusal would.
+		j.refused = c.Answer == ndis.StatusOffloadDataNotAccepted && j.postsInCall == 0 && !j.anyPending()
 		j.refusedData, j.afterRefusal = true, nil
 	case ndis.StatusSuccess:
 		if len(c.Lists) == 1 {

@@ -44,8 +44,16 @@ func (e *Endpoint) OffloadTree() *ndis.MiniportOffloadBlockList {
 
 // CarryOn takes the connection back from the delegated state a target handed back at
 // terminate: the host's next segment uses the returned SndNxt and RcvNxt, with the returned
-// windows and timestamp.
+// windows and timestamp, and its timestamp clock goes on from the returned TsTime
+// (concepts/calculating-the-timestamp-delta.md), so that the peer's PAWS check does not
+// take the host's segments for old duplicates.
 func (e *Endpoint) CarryOn(d *ndis.TCPOffloadStateDelegated) {
+	if e.State().Timestamps {
+		now := e.tsVal()
+		e.tsMu.Lock()
+		e.tsOffset += uint32(d.TsTime) - now
+		e.tsMu.Unlock()
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	c := &e.conn

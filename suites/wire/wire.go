@@ -69,6 +69,7 @@ func (p *Port) Send(frame []byte, from string) Frame {
 	data := append([]byte(nil), frame...)
 	f := p.w.carry(p.dir, data, from)
 	p.w.observe(f) // before delivery: whatever the frame causes is observed after it
+	p.w.changedNow()
 	other := p.w.B
 	if p.dir == BToA {
 		other = p.w.A
@@ -97,12 +98,18 @@ func (w *Wire) carry(dir Direction, data []byte, from string) Frame {
 		w.dropped++
 	}
 	w.frames = append(w.frames, f)
-	close(w.changed)
-	w.changed = make(chan struct{})
 	return f
 }
 
-// Changed returns a channel closed when the next frame crosses.
+// changedNow wakes those waiting on Changed: a frame has crossed and been observed.
+func (w *Wire) changedNow() {
+	w.mu.Lock()
+	close(w.changed)
+	w.changed = make(chan struct{})
+	w.mu.Unlock()
+}
+
+// Changed returns a channel closed when the next frame has crossed and been observed.
 func (w *Wire) Changed() <-chan struct{} {
 	w.mu.Lock()
 	defer w.mu.Unlock()
