@@ -27,8 +27,9 @@ type Endpoint struct {
 	start         time.Time
 	mu            sync.Mutex
 	conn          Connection
-	received      []byte // in order, not yet read
-	tsOffset      uint32 // added to the timestamp clock: the TsTime a terminate handed back
+	received      []byte            // in order, not yet read
+	ahead         map[uint32][]byte // segments received ahead of RcvNxt, by sequence number
+	tsOffset      uint32            // added to the timestamp clock: the TsTime a terminate handed back
 	tsMu          sync.Mutex
 }
 
@@ -242,10 +243,7 @@ func (e *Endpoint) await(ctx context.Context) error {
 	ack := false
 	if len(t.Payload) > 0 {
 		ack = true
-		if t.Seq == c.RcvNxt {
-			e.received = append(e.received, t.Payload...)
-			c.RcvNxt += uint32(len(t.Payload))
-		}
+		e.accept(t.Seq, t.Payload)
 	}
 	if t.FIN && t.Seq+uint32(len(t.Payload)) == c.RcvNxt {
 		c.RcvNxt++
@@ -336,6 +334,44 @@ func (e *Endpoint) tsVal() uint32 {
 
 func be16(v uint16) []byte { return binary.BigEndian.AppendUint16(nil, v) }
 func be32(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
+
+// accept takes a segment's data: in order it is appended (with any queued data it makes
+// contiguous); ahead of RcvNxt it is queued, as a host stack queues out-of-order segments
+// (frames handed up by the target and frames arriving directly may cross); behind it, only
+// its new tail counts. It runs with e.mu held.
+func (e *Endpoint) accept(seq uint32, data []byte) {
+	c := &e.conn
+	if seqGT(c.RcvNxt, seq) {
+		skip := c.RcvNxt - seq
+		if skip >= uint32(len(data)) {
+			return // all of it already received
+		}
+		seq, data = c.RcvNxt, data[skip:]
+	}
+	if seq != c.RcvNxt {
+		if e.ahead == nil {
+			e.ahead = map[uint32][]byte{}
+		}
+		e.ahead[seq] = append([]byte(nil), data...)
+		return
+	}
+	e.received = append(e.received, data...)
+	c.RcvNxt += uint32(len(data))
+	for {
+		next, ok := e.ahead[c.RcvNxt]
+		if !ok {
+			for s, d := range e.ahead { // drop what is now behind RcvNxt
+				if !seqGT(s+uint32(len(d)), c.RcvNxt) {
+					delete(e.ahead, s)
+				}
+			}
+			return
+		}
+		delete(e.ahead, c.RcvNxt)
+		e.received = append(e.received, next...)
+		c.RcvNxt += uint32(len(next))
+	}
+}
 
 // seqGT reports a > b in sequence space.
 func seqGT(a, b uint32) bool { return int32(a-b) > 0 }
