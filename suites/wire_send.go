@@ -18,6 +18,17 @@ var _ = Describe("MiniportTcpOffloadSend", Label("wire"), func() {
 		})
 	})
 
+	Context("when the host sends in calls of one list and of several", func() {
+		It("returns NDIS_STATUS_PENDING from every call", Rule(rules.SendHandlerReturnsPending), func(ctx SpecContext) {
+			w := openWire(shapeIPv4)
+			w.offload(ctx)
+			w.send(1)
+			w.send(1460, 1461, 20000)
+			w.sendInPieces(64<<10, 4096)
+			w.waitDelivered(ctx, w.rig.ToPeer)
+		})
+	})
+
 	Context("when the host hands over data in many calls of several lists each", func() {
 		It("transmits each call's lists in their order", Rule(rules.SendListOrderFIFO), func(ctx SpecContext) {
 			w := openWire(shapeAllOptions)
