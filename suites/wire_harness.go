@@ -345,12 +345,21 @@ func (w *wireConn) receiveLists(noPush bool, sizes ...int) []*ndis.NetBufferList
 }
 
 func (w *wireConn) postLists(lists []*ndis.NetBufferList) (ndis.Status, error) {
-	w.mu.Lock()
-	w.posted = append(w.posted, lists...)
-	w.mu.Unlock()
+	return w.postListsUnless(lists, false)
+}
+
+// postListsUnless posts lists, unless the spec is ending or, with afterUpload, the host has
+// begun a terminate: the host posts nothing once it has called MiniportTerminateOffload.
+func (w *wireConn) postListsUnless(lists []*ndis.NetBufferList, afterUpload bool) (ndis.Status, error) {
 	w.callMu.Lock()
 	defer w.callMu.Unlock()
-	if w.isClosed() {
+	w.mu.Lock()
+	stop := w.closed || afterUpload && w.uploaded
+	if !stop {
+		w.posted = append(w.posted, lists...)
+	}
+	w.mu.Unlock()
+	if stop {
 		return ndis.StatusPending, nil
 	}
 	w.dp.Posting(lists)
@@ -478,7 +487,7 @@ func (w *wireConn) repost(n int) {
 	for i := range sizes {
 		sizes[i] = size
 	}
-	_, _ = w.postLists(w.receiveLists(noPush, sizes...))
+	_, _ = w.postListsUnless(w.receiveLists(noPush, sizes...), true)
 }
 
 // waitDelivered waits until ledger l has delivered everything written to it.
@@ -536,9 +545,11 @@ func (w *wireConn) peerSentAll() bool { return w.judge.PeerSent() >= w.rig.ToHos
 // to the ledger, returned send data is sent again from the returned SndNxt.
 func (w *wireConn) terminate(ctx context.Context) *ndis.TCPOffloadStateDelegated {
 	GinkgoHelper()
+	w.callMu.Lock() // a post in progress finishes first; none starts after
 	w.mu.Lock()
 	w.uploaded = true
 	w.mu.Unlock()
+	w.callMu.Unlock()
 	w.dp.Uploading()
 	term := fixtures.ReferenceTree(w.tree, fixtures.DelegatedOnly)
 	termTCP := term.DependentBlockList.DependentBlockList

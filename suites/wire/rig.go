@@ -43,6 +43,7 @@ type Rig struct {
 	listener    *Acceptor
 	closeOnce   sync.Once
 	writes      sync.WaitGroup // the peer application's writes in progress
+	lastWrite   chan struct{}  // closed when the latest write is done
 	readerDone  chan struct{}
 }
 
@@ -178,15 +179,24 @@ func (r *Rig) peerReads(c *PeerConn) {
 	}
 }
 
-// PeerWrite has the peer's application write data; the host must receive it in order.
+// PeerWrite has the peer's application write data, after what it wrote before; the host
+// must receive it in order. The writes are made in turn by one goroutine, so that a write
+// blocked by a closed window does not hold up the spec.
 func (r *Rig) PeerWrite(data []byte) {
 	r.mu.Lock()
 	c := r.peerConn
+	prev := r.lastWrite
+	done := make(chan struct{})
+	r.lastWrite = done
 	r.mu.Unlock()
 	r.ToHost.Wrote(data)
 	r.writes.Add(1)
 	go func() {
 		defer r.writes.Done()
+		defer close(done)
+		if prev != nil {
+			<-prev // in the order the application wrote
+		}
 		if _, err := c.Write(data); err != nil {
 			r.ToHost.Ended(fmt.Sprintf("the peer's write failed: %v", err))
 		}
