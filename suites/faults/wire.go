@@ -422,6 +422,18 @@ func init() {
 		}),
 	})
 	Register(Fault{
+		Name:   "sends-data-past-what-it-was-given",
+		Breaks: []*rules.Rule{rules.SegmentDataIsTheHosts},
+		Wrap: rewriting(func(n int, f *frame) bool {
+			if !f.tcp.PSH || len(f.payload) == 0 {
+				return false
+			}
+			// Invented bytes after the last of a list: past SndMax when it is the last list.
+			f.payload = append(f.payload, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE)
+			return true
+		}),
+	})
+	Register(Fault{
 		Name:   "ignores-the-peers-window",
 		Breaks: []*rules.Rule{rules.SegmentWithinPeerWindow},
 		Wrap: offloadingWith(func(b *ndis.MiniportOffloadBlockList) func() {
