@@ -206,7 +206,7 @@ func (j *Judging) judgeHandedBackLists(v blockView, o *Object, back []handedBack
 			j.Violate(rules.SendDataHandBackOnConnectionBlock, v.Path, "NetBufferListChain holds %s, which the host handed over with %s, not with the %s this block names",
 				e.List, j.describeConnection(e.Connection), describeBlock(v))
 		}
-		if j.S.Readings.InitiateSendDataOnlySendCompleted && e.Owner == OwnedByTarget {
+		if j.S.Readings.InitiateSendDataOnlySendCompleted && e.Owner == OwnedByTarget && !e.Sent {
 			j.Arose(rules.SendDataReturnedAfterSuccessfulOffload)
 			j.Violate(rules.SendDataReturnedAfterSuccessfulOffload, v.Path,
 				"%s of the initiate chain was handed back at terminate instead of send-completed (CONFLICT-SEND-04 as ginkgo.yml reads it)", e.List)

@@ -23,6 +23,8 @@ type LedgerEntry struct {
 	Connection  *ndis.MiniportOffloadBlockList // the initiate block that carried it
 	Index       int                            // its position in that block's chain
 	StatusGiven ndis.Status                    // the Status the host left in it when handing it over
+	// Sent reports a list of a MiniportTcpOffloadSend call, not of an initiate chain.
+	Sent bool
 	// Length is its data length when handed over: a target advances the data start of a
 	// list by the bytes acknowledged (NdisAdvanceNetBufferDataStart), so the list's own
 	// DataLength shrinks.
@@ -171,7 +173,7 @@ func (l *Ledger) RegisterSent(conn *ndis.MiniportOffloadBlockList, chain *ndis.N
 		}
 		l.nextID++
 		nbl.Status = StatusCanary
-		l.entries[nbl] = &LedgerEntry{List: nbl, Connection: conn, Index: next, StatusGiven: nbl.Status, Owner: OwnedByTarget, Settled: true, Length: nbl.DataLength()}
+		l.entries[nbl] = &LedgerEntry{List: nbl, Connection: conn, Index: next, StatusGiven: nbl.Status, Owner: OwnedByTarget, Settled: true, Length: nbl.DataLength(), Sent: true}
 		l.order = append(l.order, nbl)
 		next++
 	}

@@ -170,6 +170,14 @@ func (j *FrameJudge) PeerSent() int {
 	return n
 }
 
+// Stream returns the host's send data from the SndUna the connection was offloaded with on:
+// the initiate chain and every MiniportTcpOffloadSend call, in order.
+func (j *FrameJudge) Stream() (ndis.SeqNum, []byte) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.base, append([]byte(nil), j.stream...)
+}
+
 // SentFIN reports whether the target has sent a FIN, and SentRST a RST.
 func (j *FrameJudge) SentFIN() bool {
 	j.mu.Lock()
