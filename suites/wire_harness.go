@@ -71,7 +71,8 @@ type wireConn struct {
 	disconnects map[*ndis.NetBufferList]ndis.DisconnectFlags
 	uploaded    bool // the connection was terminated: the host posts nothing more
 	closed      bool // the spec is ending: the host calls the target no more
-	finTaken    bool // at the spec's end, the target had taken the peer's FIN and delivered the data before it
+	finTaken    bool
+	heldBack    *rules.Rule // the rule whose data waits: a refusal's or a partial acceptance's // at the spec's end, the target had taken the peer's FIN and delivered the data before it
 	nextListID  uint64
 }
 
@@ -377,7 +378,7 @@ func (w *wireConn) dataPath(c harness.DataPathCall) {
 		repost := 0
 		for i := range c.Lists {
 			if c.Statuses[i] == ndis.StatusSuccess {
-				w.rig.ToHost.Delivered("NdisTcpOffloadReceiveComplete", c.Data[i])
+				w.delivered("NdisTcpOffloadReceiveComplete", c.Data[i])
 				repost++
 			}
 		}
@@ -390,8 +391,17 @@ func (w *wireConn) dataPath(c harness.DataPathCall) {
 	case harness.ReceiveIndicated:
 		if c.Answer == ndis.StatusSuccess || c.Answer == ndis.StatusOffloadDataPartiallyAccepted {
 			n := min(int(c.Consumed), len(c.Data[0]))
-			w.rig.ToHost.Delivered("NdisTcpOffloadReceiveHandler", c.Data[0][:n])
+			w.delivered("NdisTcpOffloadReceiveHandler", c.Data[0][:n])
+			w.s.Count(rules.DataIndicatedWithoutRequests)
 		}
+		w.mu.Lock()
+		switch c.Answer {
+		case ndis.StatusOffloadDataNotAccepted:
+			w.heldBack = rules.AfterRefusedIndication
+		case ndis.StatusOffloadDataPartiallyAccepted:
+			w.heldBack = rules.AfterPartiallyAcceptedIndication
+		}
+		w.mu.Unlock()
 		if c.Answer == ndis.StatusSuccess && len(c.Lists) == 1 {
 			go w.returnIndicated(c.Lists[0]) // the application has consumed it
 		}
@@ -455,6 +465,24 @@ func (w *wireConn) judgeDisconnectCompletion(c harness.DataPathCall) {
 			}
 		}
 		w.dp.Judge(rules.AbortiveDisconnectAbortsSends, where, problem)
+	}
+}
+
+// delivered puts received data into the peer → host ledger, counting the delivery rules it
+// judges: the delivery algorithm, and the data held back after a refusal or a partial
+// acceptance reaching the host.
+func (w *wireConn) delivered(way string, data []byte) {
+	if len(data) == 0 {
+		return
+	}
+	w.rig.ToHost.Delivered(way, data)
+	w.s.Count(rules.DeliveryAlgorithmMandatory)
+	w.mu.Lock()
+	held := w.heldBack
+	w.heldBack = nil
+	w.mu.Unlock()
+	if held != nil {
+		w.s.Count(held)
 	}
 }
 
@@ -573,6 +601,7 @@ func (w *wireConn) terminate(ctx context.Context) *ndis.TCPOffloadStateDelegated
 		}
 	}
 	w.rig.Host.CarryOn(&d)
+	w.s.Count(rules.UploadKeepsTheStream) // the ledgers hold what follows against it
 	// The host stack sends on from the returned SndNxt from its own copy of the data: a target
 	// may have handed the rest back in NetBufferListChain or send-completed it (the send-data
 	// judges hold the chain to the mapping the pages give).

@@ -43,7 +43,7 @@ var patternShapes = []wireShape{shapeIPv4, shapeAllOptions, shapeIPv6}
 
 // drawPattern draws a pattern from seed; sizes are spread over orders of magnitude, so that
 // one byte, a segment's worth and many segments all occur.
-func drawPattern(seed uint64, ipv6 bool) trafficPattern {
+func drawPattern(seed uint64, ipv6 bool, vlan bool) trafficPattern {
 	rng := rand.New(rand.NewPCG(seed, 0x70a77e))
 	size := func(max int) int { return 1 + int(float64(max)*rng.Float64()*rng.Float64()*rng.Float64()) }
 	p := trafficPattern{seed: seed}
@@ -52,6 +52,9 @@ func drawPattern(seed uint64, ipv6 bool) trafficPattern {
 		shapes = shapes[:2]
 	}
 	p.shape = shapes[rng.IntN(len(shapes))]
+	if vlan && rng.IntN(3) == 0 {
+		p.shape.vlan, p.shape.name = true, p.shape.name+", on a VLAN"
+	}
 	for range rng.IntN(5) {
 		var lists []int
 		for range 1 + rng.IntN(3) {
@@ -74,6 +77,45 @@ func drawPattern(seed uint64, ipv6 bool) trafficPattern {
 	p.end = []string{"none", "none", "terminate", "graceful", "abortive", "peer-fin", "peer-rst"}[rng.IntN(7)]
 	if p.noPush && p.end != "terminate" {
 		p.noPush = false // a nonpush request not filled completes only at a terminate
+	}
+	return p
+}
+
+// focusOn steers a pattern towards r's situation, as the state properties' focus does: the
+// end a disconnect, event or terminate rule needs, the answer a refusal rule needs.
+func focusOn(p trafficPattern, r *rules.Rule, vlan bool) trafficPattern {
+	rng := rand.New(rand.NewPCG(p.seed, 0xf0c05))
+	has := func(op string) bool {
+		for _, o := range r.Ops {
+			if o == op {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case r.ID == "RECV-016":
+		p.noPush, p.end = true, "terminate"
+		p.posts, p.size = max(p.posts, 1), max(p.size, 2048)
+	case r.ID == "RECV-038" || r.ID == "RECV-040" || r.ID == "RECV-041":
+		p.answer = "refuse-then-post"
+	case r.ID == "RECV-039":
+		p.answer = "partial"
+	case strings.HasPrefix(r.ID, "FRAME-016") || strings.HasPrefix(r.ID, "FRAME-017"):
+		p.shape.vlan = vlan
+	case has(rules.OpDisconnect):
+		p.end = []string{"graceful", "abortive", "peer-fin", "peer-rst"}[rng.IntN(4)]
+	case has(rules.OpTerminate):
+		p.end = "terminate"
+	}
+	if p.answer != "accept" && len(p.peer) == 0 {
+		p.peer = []int{1 + rng.IntN(20000)}
+	}
+	if p.posts == 0 && p.answer != "accept" {
+		p.posts, p.size = 1, 4096
+	}
+	if p.noPush && p.end != "terminate" {
+		p.noPush = false
 	}
 	return p
 }
@@ -172,12 +214,19 @@ var _ = Describe("Generated traffic", Label("generated", "wire"), func() {
 			continue
 		}
 		It(fmt.Sprintf("keeps to %s in every generated traffic pattern", r.ID), Rule(r), func(ctx SpecContext) {
-			s := open() // only to read the declaration: does the target offload IPv6?
+			s := open() // only to read the declaration: IPv6 offload, interface VLANs
 			ipv6 := s.Info.Capabilities.TCPConnectionOffload.SupportIPv6
+			vlan := false
+			for _, id := range s.Limits.InterfaceVLANIDs.IDs {
+				vlan = vlan || s.Limits.InterfaceVLANIDs.Declared && id != 0
+			}
 			n := 0
 			var played []string
 			for i := range wireCases() {
-				p := drawPattern(patternSeed(r, i), ipv6)
+				p := drawPattern(patternSeed(r, i), ipv6, vlan)
+				if i%2 == 0 {
+					p = focusOn(p, r, vlan) // half the patterns aimed at the rule's situation
+				}
 				played = append(played, p.String())
 				n += runPattern(ctx, p, r)
 			}

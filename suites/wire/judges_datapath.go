@@ -381,8 +381,10 @@ func (j *DataPathJudge) event(c harness.DataPathCall) {
 	switch c.Event {
 	case ndis.TcpIndicateAbort:
 		j.aborted, j.abortSeen = true, true
+		j.session.Count(rules.PeerRSTIndicatesAbort)
 	case ndis.TcpIndicateDisconnect:
 		j.discSeen = true
+		j.session.Count(rules.PeerFINIndicatesDisconnect)
 	}
 }
 
