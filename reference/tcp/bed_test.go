@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"sync"
 	"testing"
@@ -37,6 +38,10 @@ var (
 	host6   = netip.MustParseAddr("2001:db8::1")
 	peer6   = netip.MustParseAddr("2001:db8::2")
 )
+
+// patience bounds every wait of a test: a stalled engine fails the test that stalled it
+// instead of hanging the package until go test's own timeout.
+const patience = 20 * time.Second
 
 const (
 	nicID    tcpip.NICID = 1
@@ -227,7 +232,7 @@ func (b *bed) connect(localPort uint16, iss ndis.SeqNum, opts options, rcvWnd ui
 	var synack *Segment
 	select {
 	case synack = <-b.handshake:
-	case <-time.After(10 * time.Second):
+	case <-time.After(patience):
 		b.t.Fatal("no SYN-ACK from the peer")
 	}
 	if !synack.SYN || !synack.ACK || synack.Ack != iss+1 {
@@ -305,6 +310,42 @@ func tcpBytes(frame []byte) []byte {
 // do runs f on the loop with the engine and waits for it.
 func (b *bed) do(f func(c *Conn)) { b.loop.PostWait(func() { f(b.conn) }) }
 
+// within returns the next value from ch, or fails the test when none comes in time.
+func within[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(patience):
+		t.Fatalf("timed out waiting for %s", what)
+		panic("unreachable")
+	}
+}
+
+// bounded gives a peer socket a deadline, so that a read or write the engine never answers
+// fails instead of blocking.
+func bounded(s net.Conn) net.Conn {
+	s.SetDeadline(time.Now().Add(2 * patience))
+	return s
+}
+
+// waitConn waits until cond holds of the engine, asked on the loop.
+func (b *bed) waitConn(what string, cond func(c *Conn) bool) {
+	b.t.Helper()
+	deadline := time.Now().Add(patience)
+	for {
+		var ok bool
+		b.do(func(c *Conn) { ok = cond(c) })
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.stalled(what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // listen listens on the peer.
 func (b *bed) listen() *gonet.TCPListener {
 	b.t.Helper()
@@ -326,6 +367,12 @@ func (b *bed) wait(what string, cond func(h *testHost) bool) {
 	if b.host.waitFor(cond) {
 		return
 	}
+	b.stalled(what)
+}
+
+// stalled fails the test with the engine's state and what the host has seen.
+func (b *bed) stalled(what string) {
+	b.t.Helper()
 	var d ndis.TCPOffloadStateDelegated
 	var desc string
 	b.loop.PostWait(func() {
@@ -428,7 +475,7 @@ func (h *testHost) NdisTcpOffloadEventHandler(_ ndis.Handle, event ndis.TCPOfflo
 
 // waitFor waits until cond holds of the host, and reports whether it did.
 func (h *testHost) waitFor(cond func(h *testHost) bool) bool {
-	deadline := time.After(20 * time.Second)
+	deadline := time.After(patience)
 	for {
 		h.mu.Lock()
 		ok := cond(h)

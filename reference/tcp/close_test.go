@@ -6,7 +6,6 @@ import (
 	"net"
 	"syscall"
 	"testing"
-	"time"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/adapters/gonet"
@@ -26,12 +25,12 @@ func (b *bed) established(opts options) *gonet.TCPConn {
 			close(accepted)
 			return
 		}
-		accepted <- s
+		accepted <- bounded(s)
 	}()
 	k, cached, d := b.connect(40001, 1000, opts, 65535)
 	b.adopt(Config{Const: k, Cached: cached, Delegated: d}, nil)
-	s, ok := <-accepted
-	if !ok {
+	s := within(b.t, accepted, "the peer to accept the connection")
+	if s == nil {
 		b.t.Fatal("the peer accepted nothing")
 	}
 	b.t.Cleanup(func() { s.Close() })
@@ -153,7 +152,6 @@ func TestAbortiveClose(t *testing.T) {
 	if disc.Status != ndis.StatusSuccess {
 		t.Errorf("the abortive disconnect completed with %s, want NDIS_STATUS_SUCCESS", disc.Status)
 	}
-	s.SetReadDeadline(time.Now().Add(10 * time.Second))
 	var err error
 	for err == nil {
 		_, err = s.Read(make([]byte, 64<<10))

@@ -64,6 +64,7 @@ func TestTransferBothWays(t *testing.T) {
 					peerErr <- err
 					return
 				}
+				s = bounded(s)
 				go func() { _, err := s.Write(back); peerErr <- err }()
 				got := make([]byte, size)
 				_, err = io.ReadFull(s, got)
@@ -93,11 +94,11 @@ func TestTransferBothWays(t *testing.T) {
 				return len(h.received) >= size && len(h.sendDone) == len(lists)
 			})
 			for range 2 {
-				if err := <-peerErr; err != nil {
+				if err := within(t, peerErr, "the peer's read and write"); err != nil {
 					t.Fatalf("the peer: %v", err)
 				}
 			}
-			if !bytes.Equal(<-peerGot, out) {
+			if !bytes.Equal(within(t, peerGot, "the peer's bytes"), out) {
 				t.Error("the peer read other bytes than the host sent")
 			}
 			b.host.mu.Lock()
