@@ -52,6 +52,8 @@ type options struct {
 	eachReading bool
 	source      string
 	trust       bool
+	labelFilter string
+	defaultOnly bool
 }
 
 func main() {
@@ -69,6 +71,8 @@ func main() {
 	flag.IntVar(&o.jobs, "j", 1, "mutants run at once")
 	flag.BoolVar(&o.keep, "keep", false, "keep the scratch directory (overlays, binaries)")
 	flag.BoolVar(&o.eachReading, "each-reading", false, "also run survivors with each interpretation switch flipped on its own")
+	flag.StringVar(&o.labelFilter, "label-filter", "", "run only the specs this Ginkgo label filter selects (e.g. wire, for the TCP engine's mutants)")
+	flag.BoolVar(&o.defaultOnly, "default-only", false, "run survivors under no configuration but ginkgo.yml's (a quicker, weaker run)")
 	flag.BoolVar(&o.trust, "trust-equivalent", false, "do not run the mutants listed as equivalent (faster; their listing goes unchecked)")
 	flag.Parse()
 	code, err := mutate(o)
@@ -153,14 +157,18 @@ func mutate(o options) (int, error) {
 	} else {
 		defer os.RemoveAll(work)
 	}
-	vs, err := prepare(variants(o.eachReading), o.config, work)
+	configs := variants(o.eachReading)
+	if o.defaultOnly {
+		configs = configs[:1]
+	}
+	vs, err := prepare(configs, o.config, work)
 	if err != nil {
 		return 0, err
 	}
 	s := &session{
 		opts:     o,
 		b:        &builder{moduleRoot: root, suite: o.suite, work: work},
-		r:        &runner{suiteDir: filepath.Join(root, o.suite), work: work, timeout: o.timeout},
+		r:        &runner{suiteDir: filepath.Join(root, o.suite), work: work, timeout: o.timeout, labelFilter: o.labelFilter},
 		variants: vs,
 		eq:       eq,
 		skipped:  map[string]map[string]string{},

@@ -62,6 +62,9 @@ type runner struct {
 	suiteDir string // the suite package's directory: the binary runs there, as go test would
 	work     string // scratch directory for reports
 	timeout  time.Duration
+	// labelFilter, when set, narrows every run to the specs it selects: the wire specs alone
+	// reach the TCP engine, and the rest of the suite cannot kill its mutants.
+	labelFilter string
 }
 
 // verdict is how one run of the suite ended.
@@ -90,6 +93,9 @@ func (r *runner) run(bin string, mutant int, v preparedVariant) (verdict, error)
 	args := append([]string{"-test.run=^(TestConformance|TestTheReferenceDeclaresWhatItImplements)$", "-report-dir=" + reports, "-ginkgo.json-report=" + jsonReport,
 		// A failed property spec need not be shrunk: the first failure kills the mutant.
 		"-ginkgo.fail-fast", "-ginkgo.no-color", "-rapid.shrinktime=1ms"}, v.args...)
+	if r.labelFilter != "" {
+		args = append(args, "-ginkgo.label-filter="+r.labelFilter)
+	}
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = r.suiteDir
 	cmd.Env = append(os.Environ(), schemaEnv+"="+strconv.Itoa(mutant))
